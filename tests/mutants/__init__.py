@@ -1,0 +1,1 @@
+"""Mutant catalogue: plausible wrong implementations that the assignments' tests must catch."""
