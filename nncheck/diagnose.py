@@ -76,8 +76,8 @@ def _transposed(s: np.ndarray, r: np.ndarray, ctx: _Context) -> str | None:
     what = "it is transposed (exactly the right answer's .T)" if exact else "it looks transposed"
     return (
         f"Your {ctx.name} has shape {s.shape} but should have shape {r.shape}: {what}. "
-        "Check the order of the operands of the matrix product and where `.T` belongs "
-        "(e.g. dW = X.T @ dZ has shape (D, M) like W)."
+        "Check the order of the operands of the matrix product and where `.T` belongs: "
+        "a gradient always has the shape of the thing it is the gradient of."
     )
 
 
@@ -119,14 +119,15 @@ def _wrong_axis_reduction(s: np.ndarray, r: np.ndarray, ctx: _Context) -> str | 
     if ctx.batch_size is None:
         return (
             f"Your {ctx.name} has shape {s.shape} but should have shape {r.shape}: was it summed "
-            "over the wrong axis? Sum over the batch, axis=0 (e.g. db = dZ.sum(axis=0))."
+            "over the wrong axis? A bias is shared by every example, so its gradient "
+            "sums over the batch."
         )
     if s.shape[0] != ctx.batch_size:
         return None
     return (
         f"Your {ctx.name} has shape {s.shape}, one value per example (N = {ctx.batch_size}), but "
         f"should have shape {r.shape}: it was summed over the wrong axis. Sum over the batch, "
-        "axis=0 (e.g. db = dZ.sum(axis=0))."
+        "axis (the first one)."
     )
 
 
