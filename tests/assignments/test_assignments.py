@@ -1,0 +1,74 @@
+"""The six assignments, as instructors and students rely on them.
+
+Fast checks read the committed files: every assignment in grading.yml has a master and a
+committed student variant, students get no answer key, and no solution line or hidden test leaks.
+The slow check runs `autograder verify` end to end: a fresh build (otter assign executes the
+solution notebook top to bottom and runs every test against it), the solution scores 100% through
+the real autograder zip, the untouched student variant scores 0 without error, and the committed
+student variant is byte-identical to the fresh build.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from autograder.config import load_config
+from autograder.leaks import find_leaks, find_secrets
+from autograder.master import parse_master
+from autograder.paths import project_paths
+from autograder.verify import verify_assignment
+
+PATHS = project_paths()
+COURSE = load_config(PATHS.config_file)
+NAMES = list(COURSE.assignments)
+EXPECTED = [
+    "00_introduction",
+    "01_nn_from_scratch",
+    "02_nn_pytorch",
+    "03_experiments_and_visualizations",
+    "04_optimizers",
+    "05_regularization",
+]
+
+
+def test_grading_yml_lists_the_six_assignments_in_course_order() -> None:
+    assert NAMES == EXPECTED
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_assignment_has_a_master_and_a_committed_student_variant(name: str) -> None:
+    assert PATHS.master_notebook(name).is_file()
+    assert (PATHS.master_dir(name) / "fixtures.py").is_file()
+    student = PATHS.student_dir(name)
+    assert (student / f"{name}.ipynb").is_file()
+    assert (student / "fixtures.npz").is_file()
+    assert (student / "nncheck" / "__init__.py").is_file()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_students_never_receive_the_answer_key(name: str) -> None:
+    student = PATHS.student_dir(name)
+    assert not (student / "nnref").exists()
+    offending = [
+        str(path.relative_to(student))
+        for path in student.rglob("*")
+        if path.is_file()
+        and path.suffix in {".py", ".ipynb"}
+        and ("import nnref" in path.read_text() or "from nnref" in path.read_text())
+    ]
+    assert offending == []
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_no_solution_line_or_hidden_test_appears_in_the_student_variant(name: str) -> None:
+    secrets = find_secrets(parse_master(PATHS.master_notebook(name)))
+    assert secrets, "the master has solutions and hidden tests, so it must have secrets"
+    leaks = find_leaks(secrets, PATHS.student_dir(name))
+    assert leaks == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", NAMES)
+def test_autograder_verify_passes(name: str) -> None:
+    report = verify_assignment(name, paths=PATHS, course=COURSE)
+    assert report.passed, report.format()
