@@ -79,6 +79,18 @@ def _listed(items: list[str]) -> str:
     return "\n".join(shown + ([f"... and {more} more"] if more else []))
 
 
+def _autograded_points(
+    paths: ProjectPaths, name: str, points: dict[str, float]
+) -> dict[str, float]:
+    """grading.yml's points without the questions the master marks `manual: true`.
+
+    otter leaves manual questions out of results.json: a person grades them from the submission.
+    """
+    questions = parse_master(paths.master_notebook(name)).questions
+    manual = {q for q, question in questions.items() if question.config.get("manual")}
+    return {q: p for q, p in points.items() if q not in manual}
+
+
 def _check_solution(grade: Grade, points: dict[str, float]) -> CheckResult:
     expected = {q: float(p) for q, p in points.items()}
     maxima = {q: maximum for q, (_, maximum) in grade.questions.items()}
@@ -158,7 +170,7 @@ def verify_assignment(
     start = time.perf_counter()
     paths = paths or project_paths()
     course = course or load_config(paths.config_file)
-    points = course.assignment(name).questions
+    points = _autograded_points(paths, name, course.assignment(name).questions)
     timeout = course.limits.time_seconds
     report = VerifyReport(name)
     with tempfile.TemporaryDirectory(prefix=f"autograder-verify-{name}-") as tmp:
