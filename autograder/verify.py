@@ -5,7 +5,7 @@
   gets full marks, with exactly grading.yml's questions and points;
 - untouched student variant scores 0: the committed student notebook grades without error, to 0;
 - no leaks: no secret line (a solution line otter replaced or removed, a hidden-test line) occurs
-  in any text file under assignments/;
+  in any text file of the assignment's student variant or of one released before it;
 - up to date: the committed assignments/NAME is byte-identical to the fresh student variant.
 `verify_assignment` returns a `VerifyReport` (it never exits), so pytest can assert on it;
 `grading=False` skips the two grading checks (the slow part).
@@ -111,8 +111,17 @@ def _check_student(grade: Grade, points: dict[str, float]) -> CheckResult:
     return CheckResult(STUDENT_CHECK, passed, details)
 
 
-def _check_leaks(paths: ProjectPaths, name: str) -> CheckResult:
-    leaks = find_leaks(find_secrets(parse_master(paths.master_notebook(name))), paths.assignments)
+def _check_leaks(paths: ProjectPaths, course: CourseConfig, name: str) -> CheckResult:
+    """Secrets of `name` must not appear in its own student variant or any released before it.
+
+    Assignments are released in grading.yml's order, so a later assignment may hand out an
+    earlier one's solutions as provided code (its deadline has passed); an earlier one must never
+    reveal a later one's.
+    """
+    secrets = find_secrets(parse_master(paths.master_notebook(name)))
+    released = list(course.assignments)
+    folders = [paths.student_dir(n) for n in released[: released.index(name) + 1]]
+    leaks = [leak for folder in folders if folder.is_dir() for leak in find_leaks(secrets, folder)]
     details = _listed(
         [
             f"{leak.path.relative_to(paths.assignments.parent)}: {leak.origin}: {leak.secret}"
@@ -199,7 +208,7 @@ def verify_assignment(
                     lambda grade: _check_student(grade, points),
                 ),
             ]
-        report.checks.append(_check_leaks(paths, name))
+        report.checks.append(_check_leaks(paths, course, name))
         diffs = _differences(paths.student_dir(name), fresh.student_dir(name))
         details = _listed(diffs) or "identical to a fresh build"
         report.checks.append(CheckResult(UP_TO_DATE_CHECK, not diffs, details))

@@ -158,3 +158,8 @@ def test_unrecognised_error_has_no_diagnosis() -> None:
 def test_no_scale_diagnosis_without_batch_size() -> None:
     message = nncheck.diagnose(DW * N, DW)
     assert message is not None and "batch" not in message and "5 times" in message
+
+
+def test_an_arbitrary_factor_is_not_reported_for_a_single_number() -> None:
+    assert "times the right value" not in (nncheck.diagnose(44.09, 1.0, name="loss") or "")
+    assert "twice" in nncheck.diagnose(2.0, 1.0, name="loss")

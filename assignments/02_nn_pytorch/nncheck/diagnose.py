@@ -286,6 +286,8 @@ def _scalar_ratio(s: np.ndarray, r: np.ndarray, ctx: _Context) -> str | None:
         if _near(abs(a), factor):
             also = f"; it also {sign}" if a < 0 else ""
             return f"Your {ctx.name} {meaning}{also}."
+    if s.size < 2:
+        return None  # any single number is some multiple of another: only known factors tell
     return (
         f"Your {ctx.name} is {a:.6g} times the right value: a constant factor is wrong "
         "(an average, a learning rate or a scaling constant)."
