@@ -179,7 +179,6 @@ def verify_assignment(
     start = time.perf_counter()
     paths = paths or project_paths()
     course = course or load_config(paths.config_file)
-    points = _autograded_points(paths, name, course.assignment(name).questions)
     timeout = course.limits.time_seconds
     report = VerifyReport(name)
     with tempfile.TemporaryDirectory(prefix=f"autograder-verify-{name}-") as tmp:
@@ -191,6 +190,7 @@ def verify_assignment(
             report.seconds = time.perf_counter() - start
             return report
         report.checks.append(CheckResult(BUILD_CHECK, True, f"built in {build.seconds:.1f} s"))
+        points = _autograded_points(paths, name, course.assignment(name).questions)
         if grading:
             report.checks += [
                 _grading_check(
