@@ -24,8 +24,8 @@ from autograder.build import BuildError, build_assignment
 from autograder.config import ConfigError, CourseConfig, load_config
 from autograder.fixtures import FixturesError
 from autograder.grading import Grade, grade_notebook
-from autograder.leaks import find_leaks, find_secrets
-from autograder.master import MasterError, parse_master
+from autograder.leaks import Leak, find_leaks, find_secrets
+from autograder.master import Master, MasterError, parse_master
 from autograder.otter_cli import OtterError
 from autograder.paths import ProjectPaths, project_paths
 from autograder.requirements import RequirementsError
@@ -79,15 +79,12 @@ def _listed(items: list[str]) -> str:
     return "\n".join(shown + ([f"... and {more} more"] if more else []))
 
 
-def _autograded_points(
-    paths: ProjectPaths, name: str, points: dict[str, float]
-) -> dict[str, float]:
+def _autograded_points(master: Master, points: dict[str, float]) -> dict[str, float]:
     """grading.yml's points without the questions the master marks `manual: true`.
 
     otter leaves manual questions out of results.json: a person grades them from the submission.
     """
-    questions = parse_master(paths.master_notebook(name)).questions
-    manual = {q for q, question in questions.items() if question.config.get("manual")}
+    manual = {q for q, question in master.questions.items() if question.config.get("manual")}
     return {q: p for q, p in points.items() if q not in manual}
 
 
@@ -111,17 +108,25 @@ def _check_student(grade: Grade, points: dict[str, float]) -> CheckResult:
     return CheckResult(STUDENT_CHECK, passed, details)
 
 
-def _check_leaks(paths: ProjectPaths, course: CourseConfig, name: str) -> CheckResult:
-    """Secrets of `name` must not appear in its own student variant or any released before it.
+def released_leaks(
+    paths: ProjectPaths, course: CourseConfig, name: str, master: Master
+) -> list[Leak]:
+    """Secrets of `name` found in its own student variant or in any released before it.
 
     Assignments are released in grading.yml's order, so a later assignment may hand out an
     earlier one's solutions as provided code (its deadline has passed); an earlier one must never
     reveal a later one's.
     """
-    secrets = find_secrets(parse_master(paths.master_notebook(name)))
+    secrets = find_secrets(master)
     released = list(course.assignments)
     folders = [paths.student_dir(n) for n in released[: released.index(name) + 1]]
-    leaks = [leak for folder in folders if folder.is_dir() for leak in find_leaks(secrets, folder)]
+    return [leak for folder in folders if folder.is_dir() for leak in find_leaks(secrets, folder)]
+
+
+def _check_leaks(
+    paths: ProjectPaths, course: CourseConfig, name: str, master: Master
+) -> CheckResult:
+    leaks = released_leaks(paths, course, name, master)
     details = _listed(
         [
             f"{leak.path.relative_to(paths.assignments.parent)}: {leak.origin}: {leak.secret}"
@@ -190,7 +195,8 @@ def verify_assignment(
             report.seconds = time.perf_counter() - start
             return report
         report.checks.append(CheckResult(BUILD_CHECK, True, f"built in {build.seconds:.1f} s"))
-        points = _autograded_points(paths, name, course.assignment(name).questions)
+        master = parse_master(paths.master_notebook(name))
+        points = _autograded_points(master, course.assignment(name).questions)
         if grading:
             report.checks += [
                 _grading_check(
@@ -208,7 +214,7 @@ def verify_assignment(
                     lambda grade: _check_student(grade, points),
                 ),
             ]
-        report.checks.append(_check_leaks(paths, course, name))
+        report.checks.append(_check_leaks(paths, course, name, master))
         diffs = _differences(paths.student_dir(name), fresh.student_dir(name))
         details = _listed(diffs) or "identical to a fresh build"
         report.checks.append(CheckResult(UP_TO_DATE_CHECK, not diffs, details))

@@ -5,8 +5,10 @@ import json
 import nbformat
 import pytest
 
+from autograder.config import load_config
 from autograder.leaks import find_leaks, find_secrets
 from autograder.master import parse_master
+from autograder.verify import released_leaks
 
 
 @pytest.fixture
@@ -132,3 +134,22 @@ def test_a_formula_stated_in_the_prompt_is_not_secret(tmp_path):
         prompt="Forward: $s = p + b$, then return s.",
     )
     assert find_secrets(master) == {}
+
+
+def test_released_leaks_follow_the_release_order(tiny_paths) -> None:
+    """A secret of `tiny` may reappear in a later assignment, never in an earlier one."""
+    config = tiny_paths.config_file.read_text().replace(
+        "assignments:\n",
+        'assignments:\n  before:\n    title: "Released earlier"\n    questions: {q: 1}\n',
+    )
+    config += '  after:\n    title: "Released later"\n    questions: {q: 1}\n'
+    tiny_paths.config_file.write_text(config)
+    course = load_config(tiny_paths.config_file)
+    assert list(course.assignments) == ["before", "tiny", "after"]
+    secret_line = "x = np.linspace(-3.0, 3.0, 7)\n"  # from tiny's hidden test of `scale`
+    for name in ("before", "after"):
+        tiny_paths.student_dir(name).mkdir(parents=True)
+        (tiny_paths.student_dir(name) / "notes.py").write_text(secret_line)
+    master = parse_master(tiny_paths.master_notebook("tiny"))
+    leaks = released_leaks(tiny_paths, course, "tiny", master)
+    assert {leak.path.parent.name for leak in leaks} == {"before"}
