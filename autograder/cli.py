@@ -2,7 +2,7 @@
 
   autograder build [NAME...]   solutions/NAME -> assignments/NAME (student), dist/NAME (autograder)
   autograder verify [NAME...]  prove each assignment sound (see autograder.verify)
-  autograder demo              build every assignment that has a master, then run nnref's demo
+  autograder demo              build every assignment, then run nnref's training demo
 Without NAME, every assignment in grading.yml; `--root DIR` points at another project.
 Exit status: 0 all good, 1 an assignment failed, 2 bad usage or configuration.
 """
@@ -10,8 +10,6 @@ Exit status: 0 all good, 1 an assignment failed, 2 bad usage or configuration.
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -21,7 +19,6 @@ from autograder.paths import ProjectPaths, project_paths
 from autograder.verify import BUILD_ERRORS, verify_assignment
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
-DEMO_MODULE = "nnref.demo"
 
 
 def _relative(path: Path, paths: ProjectPaths) -> str:
@@ -66,25 +63,15 @@ def _verify(names: list[str], paths: ProjectPaths, course: CourseConfig, grading
 
 
 def _demo(paths: ProjectPaths, course: CourseConfig) -> int:
-    names = [n for n in course.assignments if paths.master_notebook(n).is_file()]
-    print(f"masters found in {_relative(paths.solutions, paths)}/: {names or 'none yet'}")
-    status = _build(names, paths, course, run_tests=True) if names else EXIT_OK
+    """Build every assignment, then train the reference MLP and write its plots."""
+    from nnref.demo import run_demo  # scikit-learn and matplotlib load only for the demo
+
+    status = _build(list(course.assignments), paths, course, run_tests=True)
     out = paths.root / "out" / "demo"
-    try:
-        demo = (
-            importlib.import_module(DEMO_MODULE) if importlib.util.find_spec(DEMO_MODULE) else None
-        )
-    except ImportError as err:
-        print(f"cannot import {DEMO_MODULE}: {err}", flush=True)
-        return EXIT_FAILED
-    if demo is None:
-        print(f"{DEMO_MODULE} is not available yet: skipping the training demo")
-    else:
-        print(f"running {DEMO_MODULE}.run_demo({_relative(out, paths)!r}) ...", flush=True)
-        demo.run_demo(str(out))
-        print(f"demo outputs: {out}")
-    if names:
-        print(f"student variants: {paths.assignments}; autograders: {paths.dist}")
+    print(f"running nnref.demo.run_demo({_relative(out, paths)!r}) ...", flush=True)
+    run_demo(str(out))
+    print(f"demo outputs: {out}")
+    print(f"student variants: {paths.assignments}; autograders: {paths.dist}")
     return status
 
 
@@ -102,7 +89,7 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--no-grading", action="store_true", help="skip grading the solution and student variants"
     )
-    commands.add_parser("demo", help="build every assignment with a master, run nnref's demo")
+    commands.add_parser("demo", help="build every assignment, then run nnref's training demo")
     return parser
 
 
