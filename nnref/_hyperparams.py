@@ -1,7 +1,7 @@
 """Checks for scalar hyper-parameters (learning rates, probabilities, std, gains, fans).
 
-Shared by ``init``, ``optim`` and ``regularization``. Messages name the calling function, the
-argument, the allowed range and the received value, e.g.::
+Shared by every ``nnref`` module that takes such arguments. Messages name the calling function,
+the argument, the allowed range and the received value, e.g.::
 
     Adam: betas[0] must be a real number in [0, 1); got 1.0
 """

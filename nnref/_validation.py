@@ -16,9 +16,11 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 __all__ = [
     "as_float_array",
+    "as_float_dtype",
     "as_label_array",
     "as_rng",
     "check_same_shape",
@@ -102,6 +104,18 @@ def as_float_array(
                 f"with shape {format_shape(out.shape)}"
             )
     return out
+
+
+def as_float_dtype(dtype: DTypeLike, *, func: str | None = None) -> np.dtype:
+    """``dtype`` as a ``np.dtype``, which must be float32 or float64 (the kit's float types).
+
+    Raises:
+        TypeError: any other dtype, e.g. ``dtype must be float32 or float64; got int64``.
+    """
+    dtype = np.dtype(dtype)
+    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise TypeError(f"{_prefix(func)}dtype must be float32 or float64; got {dtype}")
+    return dtype
 
 
 def as_label_array(

@@ -14,6 +14,7 @@ from typing import Literal, NamedTuple
 
 import numpy as np
 
+from nnref._hyperparams import as_real
 from nnref._validation import as_float_array, check_same_shape
 
 __all__ = [
@@ -40,14 +41,6 @@ def _grad_and_cache(
     cache = as_float_array(cache, cache_name, ndim=ndim, func=func)
     check_same_shape(dA, "dA", cache, cache_name, func=func)
     return dA, cache
-
-
-def _check_slope(negative_slope: float, func: str) -> float:
-    if isinstance(negative_slope, bool) or not isinstance(negative_slope, (int, float, np.number)):
-        raise TypeError(
-            f"{func}: negative_slope must be a real number; got {type(negative_slope).__name__}"
-        )
-    return float(negative_slope)
 
 
 def sigmoid_forward(Z: np.ndarray) -> np.ndarray:
@@ -124,7 +117,7 @@ def leaky_relu_forward(Z: np.ndarray, negative_slope: float = 0.01) -> np.ndarra
     PyTorch: ``torch.nn.functional.leaky_relu(Z, negative_slope)`` (default slope 0.01).
     """
     func = "leaky_relu_forward"
-    slope = _check_slope(negative_slope, func)
+    slope = as_real(negative_slope, "negative_slope", func=func)
     Z = as_float_array(Z, "Z", func=func)
     return np.where(Z > 0, Z, slope * Z)
 
@@ -136,7 +129,7 @@ def leaky_relu_backward(dA: np.ndarray, Z: np.ndarray, negative_slope: float = 0
     ``leaky_relu_backward`` (which tests ``Z > 0``).
     """
     func = "leaky_relu_backward"
-    slope = _check_slope(negative_slope, func)
+    slope = as_real(negative_slope, "negative_slope", func=func)
     dA, Z = _grad_and_cache(dA, Z, "Z", func)
     return np.where(Z > 0, dA, slope * dA)
 

@@ -20,7 +20,7 @@ from numpy.typing import DTypeLike
 from sklearn.model_selection import train_test_split
 
 from nnref._hyperparams import as_positive_int, as_real
-from nnref._validation import as_float_array, format_shape
+from nnref._validation import as_float_array, as_float_dtype, format_shape
 
 __all__ = [
     "Split",
@@ -124,9 +124,7 @@ def _make_split(
     description: str,
 ) -> Split:
     """Stratified train/val/test split (fractions of the whole set), then optional scaling."""
-    dtype = np.dtype(dtype)
-    if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
-        raise TypeError(f"dtype must be float32 or float64; got {dtype}")
+    dtype = as_float_dtype(dtype)
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.int64)
     X_rest, X_test, y_rest, y_test = train_test_split(

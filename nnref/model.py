@@ -21,7 +21,14 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from nnref._hyperparams import as_positive_int, as_real
-from nnref._validation import as_float_array, as_label_array, as_rng, check_same_shape, check_shape
+from nnref._validation import (
+    as_float_array,
+    as_float_dtype,
+    as_label_array,
+    as_rng,
+    check_same_shape,
+    check_shape,
+)
 from nnref.activations import ACTIVATIONS, softmax
 from nnref.init import INITIALIZERS
 from nnref.layers import dense_backward, dense_forward
@@ -95,9 +102,7 @@ class MLP:
             raise ValueError(f"{func}: activation must be one of {choices}; got {activation!r}")
         if init not in INITIALIZERS:
             raise ValueError(f"{func}: init must be one of {sorted(INITIALIZERS)}; got {init!r}")
-        dtype = np.dtype(dtype)
-        if dtype not in (np.dtype(np.float32), np.dtype(np.float64)):
-            raise TypeError(f"{func}: dtype must be float32 or float64; got {dtype}")
+        dtype = as_float_dtype(dtype, func=func)
 
         self.layer_sizes: tuple[int, ...] = tuple(sizes)
         self.activation = activation
@@ -123,11 +128,22 @@ class MLP:
         """Number of dense layers ``L`` (hidden layers + output layer)."""
         return len(self.layer_sizes) - 1
 
-    def _as_input(self, X: np.ndarray, func: str) -> np.ndarray:
+    def _as_input(self, X: np.ndarray, func: str, name: str = "X") -> np.ndarray:
         """``X`` as a ``(N, D)`` array of the model dtype; ``ValueError`` naming both shapes."""
-        X = as_float_array(X, "X", ndim=2, func=func)
-        check_shape(X, "X", (None, self.layer_sizes[0]), symbols=("N", "D"), func=func)
+        X = as_float_array(X, name, ndim=2, func=func)
+        check_shape(X, name, (None, self.layer_sizes[0]), symbols=("N", "D"), func=func)
         return X.astype(self.dtype, copy=False)
+
+    def _as_batch(
+        self, X: np.ndarray, y: np.ndarray, func: str, x_name: str = "X", y_name: str = "y"
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``X: (N, D)`` in the model dtype and ``y: (N,)`` int64 labels in ``[0, C)``."""
+        X = self._as_input(X, func, x_name)
+        y = as_label_array(y, y_name, self.layer_sizes[-1], func=func)
+        check_shape(
+            y, y_name, (X.shape[0],), symbols=("N",), match=(x_name, ("N", "D"), X.shape), func=func
+        )
+        return X, y
 
     def _forward(self, X: np.ndarray, training: bool) -> ForwardCache:
         forward_fn, _, backward_uses = ACTIVATIONS[self.activation]
@@ -177,9 +193,13 @@ class MLP:
         func = "MLP.backward"
         if self.cache is None:
             raise RuntimeError(f"{func}: call forward(X) before backward(dlogits)")
+        dlogits = as_float_array(dlogits, "dlogits", ndim=2, func=func)
+        check_same_shape(dlogits, "dlogits", self.cache.logits, "logits", func=func)
+        return self._backward(dlogits)
+
+    def _backward(self, dA: np.ndarray) -> dict[str, np.ndarray]:
+        """:meth:`backward` for a checked ``dA = dL/dlogits`` of the cached forward pass."""
         cache = self.cache
-        dA = as_float_array(dlogits, "dlogits", ndim=2, func=func)
-        check_same_shape(dA, "dlogits", cache.logits, "logits", func=func)
         _, backward_fn, _ = ACTIVATIONS[self.activation]
         grads: dict[str, np.ndarray] = {}
         for layer in range(self.n_layers, 0, -1):
@@ -211,15 +231,17 @@ class MLP:
             ``(loss, grads)`` with ``grads`` as in :meth:`backward`.
         """
         func = "MLP.loss_and_grads"
-        X = self._as_input(X, func)
-        y = as_label_array(y, "y", self.layer_sizes[-1], func=func)
-        check_shape(
-            y, "y", (X.shape[0],), symbols=("N",), match=("X", ("N", "D"), X.shape), func=func
-        )
+        X, y = self._as_batch(X, y, func)
         weight_decay = as_real(weight_decay, "weight_decay", func=func, low=0.0)
+        return self._loss_and_grads(X, y, weight_decay, training)
+
+    def _loss_and_grads(
+        self, X: np.ndarray, y: np.ndarray, weight_decay: float, training: bool
+    ) -> tuple[float, dict[str, np.ndarray]]:
+        """:meth:`loss_and_grads` on checked arguments (``train`` checks its data once)."""
         self.cache = self._forward(X, training)
         loss, dlogits = cross_entropy_loss(self.cache.logits, y)
-        grads = self.backward(dlogits)
+        grads = self._backward(dlogits)
         if weight_decay:
             loss += l2_penalty(self.params, weight_decay)
             for key, grad in l2_gradient(self.params, weight_decay).items():

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from nnref._hyperparams import as_positive_int, as_real
-from nnref._validation import as_float_array, as_label_array, as_rng, check_shape, format_shape
+from nnref._validation import as_rng, format_shape
 from nnref.losses import cross_entropy_loss
 from nnref.model import MLP
 from nnref.optim import Optimizer
@@ -117,17 +117,6 @@ def _check_optimizer(model: MLP, optimizer: Any) -> None:
         )
 
 
-def _data(X: Any, y: Any, model: MLP, x_name: str, y_name: str) -> tuple[np.ndarray, np.ndarray]:
-    """``X: (N, D)`` in the model dtype and ``y: (N,)`` int64 labels in ``[0, C)``."""
-    X = as_float_array(X, x_name, ndim=2, func="train")
-    check_shape(X, x_name, (None, model.layer_sizes[0]), symbols=("N", "D"), func="train")
-    y = as_label_array(y, y_name, model.layer_sizes[-1], func="train")
-    check_shape(
-        y, y_name, (X.shape[0],), symbols=("N",), match=(x_name, ("N", "D"), X.shape), func="train"
-    )
-    return X.astype(model.dtype, copy=False), y
-
-
 def _format_epoch(epoch: int, epochs: int, history: History) -> str:
     line = (
         f"epoch {epoch:>{len(str(epochs))}}/{epochs}  "
@@ -170,11 +159,11 @@ def train(
         The :class:`History` of this call.
     """
     _check_optimizer(model, optimizer)
-    X_train, y_train = _data(X_train, y_train, model, "X_train", "y_train")
+    X_train, y_train = model._as_batch(X_train, y_train, "train", "X_train", "y_train")
     if (X_val is None) != (y_val is None):
         raise ValueError("train: pass both X_val and y_val, or neither")
     if X_val is not None:
-        X_val, y_val = _data(X_val, y_val, model, "X_val", "y_val")
+        X_val, y_val = model._as_batch(X_val, y_val, "train", "X_val", "y_val")
     epochs = as_positive_int(epochs, "epochs", func="train")
     batch_size = as_positive_int(batch_size, "batch_size", func="train")
     weight_decay = as_real(weight_decay, "weight_decay", func="train", low=0.0)
@@ -184,7 +173,8 @@ def train(
     for epoch in range(1, epochs + 1):
         loss_sum, correct = 0.0, 0
         for X_b, y_b in iterate_minibatches(X_train, y_train, batch_size, rng):
-            loss, grads = model.loss_and_grads(X_b, y_b, weight_decay)
+            # the data were checked above: skip loss_and_grads' per-batch checks
+            loss, grads = model._loss_and_grads(X_b, y_b, weight_decay, training=True)
             correct += int(np.count_nonzero(model.cache.logits.argmax(axis=1) == y_b))
             optimizer.step(grads)
             loss_sum += loss * y_b.shape[0]

@@ -7,6 +7,7 @@ import pytest
 
 from nnref._validation import (
     as_float_array,
+    as_float_dtype,
     as_label_array,
     as_rng,
     check_same_shape,
@@ -66,6 +67,14 @@ def test_as_float_array_ndim():
 def test_as_float_array_type_errors(value, message):
     with pytest.raises(TypeError, match=re.escape(message)):
         as_float_array(value, "X", func="f")
+
+
+def test_as_float_dtype():
+    assert as_float_dtype(np.float32) == np.float32
+    assert as_float_dtype("float64") == np.float64
+    msg = "f: dtype must be float32 or float64; got int64"
+    with pytest.raises(TypeError, match=re.escape(msg)):
+        as_float_dtype(np.int64, func="f")
 
 
 def test_as_label_array():
