@@ -22,7 +22,7 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from queue import Empty
 from types import TracebackType
@@ -106,7 +106,16 @@ class Verdict:
     mutant: Mutant
     baseline: Grade
     grade: Grade
-    new_failures: tuple[CaseResult, ...] = field(default=())
+
+    @property
+    def new_failures(self) -> tuple[CaseResult, ...]:
+        """Test cases that fail for the mutant but pass for the baseline."""
+        passed_before = {key for key, case in self.baseline.cases().items() if case.passed}
+        return tuple(
+            case
+            for key, case in self.grade.cases().items()
+            if not case.passed and key in passed_before
+        )
 
     @property
     def caught(self) -> bool:
@@ -303,8 +312,4 @@ class MutantRunner:
     def judge(self, mutant: Mutant) -> Verdict:
         """Grade `mutant` and compare with the baseline."""
         grade = self.grade(mutant)
-        passed_before = {key for key, case in self.baseline.cases().items() if case.passed}
-        new_failures = tuple(
-            case for key, case in grade.cases().items() if not case.passed and key in passed_before
-        )
-        return Verdict(mutant, self.baseline, grade, new_failures)
+        return Verdict(mutant, self.baseline, grade)

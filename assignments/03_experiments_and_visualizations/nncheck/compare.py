@@ -10,7 +10,7 @@ import numpy as np
 
 from nncheck.convert import as_float_array
 from nncheck.diagnose import diagnose
-from nncheck.tolerances import get_tolerance
+from nncheck.tolerances import resolve_tolerance
 
 
 def relative_error(a: Any, b: Any) -> float:
@@ -38,11 +38,6 @@ def _with_hint(message: str, hint: str | None) -> str:
     return message if hint is None else f"{message}\nHint: {hint}"
 
 
-def _resolve_tolerance(tol: str, rtol: float | None, atol: float | None) -> tuple[float, float]:
-    default_rtol, default_atol = get_tolerance(tol)
-    return (default_rtol if rtol is None else rtol), (default_atol if atol is None else atol)
-
-
 def assert_close(
     got: Any,
     expected: Any,
@@ -67,7 +62,7 @@ def assert_close(
     results are rejected with a message. batch_size, n_features, zero_mask, inputs and mistakes
     are passed to `diagnose` to name the likely mistake; `hint` is appended to the message.
     """
-    rtol, atol = _resolve_tolerance(tol, rtol, atol)
+    rtol, atol = resolve_tolerance(tol, rtol, atol)
     try:
         s = as_float_array(got, name)
     except AssertionError as err:
@@ -85,15 +80,13 @@ def assert_close(
             f"{name} is not close enough to the expected result: {int((~close).sum())} of "
             f"{close.size} values differ (rtol={rtol:g}, atol={atol:g}).",
             f"  largest error at index {index}: expected {r[worst]:.8g}, got {s[worst]:.8g}",
-            f"  expected, shape {r.shape}:\n{_show(r)}",
-            f"  got, shape {s.shape}:\n{_show(s)}",
         ]
     else:
-        lines = [
-            f"{name} has the wrong shape: expected {r.shape}, got {s.shape}.",
-            f"  expected, shape {r.shape}:\n{_show(r)}",
-            f"  got, shape {s.shape}:\n{_show(s)}",
-        ]
+        lines = [f"{name} has the wrong shape: expected {r.shape}, got {s.shape}."]
+    lines += [
+        f"  expected, shape {r.shape}:\n{_show(r)}",
+        f"  got, shape {s.shape}:\n{_show(s)}",
+    ]
     mistake = diagnose(
         got,
         r,

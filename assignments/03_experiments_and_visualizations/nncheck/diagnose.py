@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from nncheck.convert import as_float_array
-from nncheck.tolerances import get_tolerance
+from nncheck.tolerances import resolve_tolerance
 
 # How exactly s must equal a * r (or r + c * input) to call it that mistake.
 _EXACT = 1e-6
@@ -400,12 +400,12 @@ def diagnose(
         return str(err)
     dtype = np.asarray(got).dtype if isinstance(got, np.ndarray | np.generic) else None
     r = np.asarray(expected, dtype=np.float64)
-    default_rtol, default_atol = get_tolerance("backward")
+    rtol, atol = resolve_tolerance("backward", rtol, atol)
     mask = None if zero_mask is None else np.broadcast_to(np.asarray(zero_mask, bool), r.shape)
     ctx = _Context(
         name=name,
-        rtol=default_rtol if rtol is None else rtol,
-        atol=default_atol if atol is None else atol,
+        rtol=rtol,
+        atol=atol,
         dtype=dtype,
         batch_size=batch_size,
         n_features=n_features,

@@ -60,6 +60,14 @@ def get_tolerance(kind: str) -> tuple[float, float]:
     return table[kind]["rtol"], table[kind]["atol"]
 
 
+def resolve_tolerance(
+    kind: str, rtol: float | None = None, atol: float | None = None
+) -> tuple[float, float]:
+    """Return `(rtol, atol)` of `kind`, each replaced by the explicit value when one is given."""
+    default_rtol, default_atol = get_tolerance(kind)
+    return (default_rtol if rtol is None else rtol), (default_atol if atol is None else atol)
+
+
 def gradcheck_threshold() -> float:
     """Return the largest relative error accepted between analytic and numeric gradients."""
     return load_tolerances()["gradcheck"]["max_relative_error"]
