@@ -1,0 +1,83 @@
+"""Gradebook imports: a Canvas gradebook CSV and a Moodle grade import CSV.
+
+Every record gets a number (a timeout/memory/error record its working parts' score, an invalid
+one 0): an LMS needs a score for every student. Rows sorted by student_id; UTF-8.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from pathlib import Path
+
+from autograder.records import GradeRecord
+from autograder.reports._common import (
+    STATUS_WORDS,
+    assignment_questions,
+    by_student,
+    format_points,
+)
+
+CANVAS_FIXED_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+
+
+def write_canvas_csv(
+    records: Iterable[GradeRecord], assignment_title: str, max_points: float, path: Path | str
+) -> Path:
+    """Write a Canvas gradebook import to `path` and return the path.
+
+    Header `Student,ID,SIS User ID,SIS Login ID,Section,<title>`, then the row
+    `    Points Possible,,,,,<max>`.
+    Student: name, else student_id; ID: extra["canvas_user_id"], else student_id; SIS User ID,
+    SIS Login ID, Section: extra["sis_user_id"], extra["sis_login_id"], extra["section"] or "".
+    """
+    path = Path(path)
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow([*CANVAS_FIXED_COLUMNS, assignment_title])
+        writer.writerow(["    Points Possible", "", "", "", "", format_points(max_points)])
+        for r in by_student(records):
+            writer.writerow(
+                [
+                    r.name or r.student_id,
+                    r.extra.get("canvas_user_id", r.student_id),
+                    r.extra.get("sis_user_id", ""),
+                    r.extra.get("sis_login_id", ""),
+                    r.extra.get("section", ""),
+                    format_points(r.total),
+                ]
+            )
+    return path
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    """(first, last) split on the last space; a one-word name is all first name."""
+    first, _, last = name.strip().rpartition(" ")
+    return (first.strip(), last) if first else (last, "")
+
+
+def write_moodle_csv(
+    records: Iterable[GradeRecord], assignment_title: str, path: Path | str
+) -> Path:
+    """Write a Moodle grade import to `path` and return the path.
+
+    Columns `First name,Last name,ID number,Email address,Assignment: <title> (Real),
+    Feedback: <title>`; ID number is the student_id; the feedback is one line such as
+    "31/40 points; ran out of time". The max is the sum of every question seen in any record.
+    """
+    path = Path(path)
+    records = by_student(records)
+    max_points = format_points(sum(assignment_questions(records).values()))
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(
+            ["First name", "Last name", "ID number", "Email address"]
+            + [f"Assignment: {assignment_title} (Real)", f"Feedback: {assignment_title}"]
+        )
+        for r in records:
+            total = format_points(r.total)
+            writer.writerow(
+                [*_split_name(r.name), r.student_id, r.email, total]
+                + [f"{total}/{max_points} points; {STATUS_WORDS[r.status]}"]
+            )
+    return path
