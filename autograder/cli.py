@@ -2,7 +2,8 @@
 
   autograder build [NAME...]   solutions/NAME -> assignments/NAME (student), dist/NAME (autograder)
   autograder verify [NAME...]  prove each assignment sound (see autograder.verify)
-  autograder demo              build every assignment, then run nnref's training demo
+  autograder grade NAME SUBMISSIONS... --out DIR   batch-grade notebooks, folders or LMS zips
+  autograder demo              build every assignment, grade the sample submissions, train nnref
 Without NAME, every assignment in grading.yml; `--root DIR` points at another project.
 Exit status: 0 all good, 1 an assignment failed, 2 bad usage or configuration.
 """
@@ -10,11 +11,13 @@ Exit status: 0 all good, 1 an assignment failed, 2 bad usage or configuration.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from autograder.build import build_assignment
 from autograder.config import ConfigError, CourseConfig, load_config
+from autograder.grade_command import GradeOptions, run_grade
 from autograder.paths import ProjectPaths, project_paths
 from autograder.verify import BUILD_ERRORS, verify_assignment
 
@@ -62,12 +65,19 @@ def _verify(names: list[str], paths: ProjectPaths, course: CourseConfig, grading
     return _summary("verified", names, failed)
 
 
-def _demo(paths: ProjectPaths, course: CourseConfig) -> int:
-    """Build every assignment, then train the reference MLP and write its plots."""
+def _demo(paths: ProjectPaths, course: CourseConfig, workers: int) -> int:
+    """Build every assignment, grade the sample submissions, train the reference MLP."""
     from nnref.demo import run_demo  # scikit-learn and matplotlib load only for the demo
 
     status = _build(list(course.assignments), paths, course, run_tests=True)
     out = paths.root / "out" / "demo"
+    samples = paths.root / "examples" / "submissions"
+    for name in course.assignments:
+        if not (samples / name).is_dir():
+            continue
+        print(f"\n== grading the sample submissions of {name}", flush=True)
+        options = GradeOptions(name, [str(samples / name)], out / name, workers)
+        status = max(status, run_grade(options, paths, course))
     print(f"running nnref.demo.run_demo({_relative(out, paths)!r}) ...", flush=True)
     run_demo(str(out))
     print(f"demo outputs: {out}")
@@ -89,7 +99,17 @@ def _parser() -> argparse.ArgumentParser:
     verify.add_argument(
         "--no-grading", action="store_true", help="skip grading the solution and student variants"
     )
-    commands.add_parser("demo", help="build every assignment, then run nnref's training demo")
+    grade = commands.add_parser("grade", help="batch-grade submissions (see grade_command)")
+    grade.add_argument("assignment", metavar="NAME")
+    grade.add_argument(
+        "submissions", nargs="+", help=".ipynb files, folders, Gradescope or Canvas zips"
+    )
+    grade.add_argument("--out", type=Path, required=True, help="folder for the results")
+    grade.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    grade.add_argument("--time-limit", type=float, help="seconds (default: grading.yml)")
+    grade.add_argument("--memory-limit", type=int, help="MB (default: grading.yml)")
+    demo = commands.add_parser("demo", help="build, grade the samples, train nnref's demo")
+    demo.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     return parser
 
 
@@ -103,7 +123,20 @@ def main(argv: list[str] | None = None) -> int:
         print(f"autograder: {err}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "demo":
-        return _demo(paths, course)
+        return _demo(paths, course, args.workers)
+    if args.command == "grade":
+        if args.assignment not in course.assignments:
+            print(f"autograder: unknown assignment {args.assignment!r}", file=sys.stderr)
+            return EXIT_USAGE
+        options = GradeOptions(
+            args.assignment,
+            args.submissions,
+            args.out,
+            max(1, args.workers),
+            args.time_limit,
+            args.memory_limit,
+        )
+        return run_grade(options, paths, course)
     names = args.names or list(course.assignments)
     unknown = [n for n in names if n not in course.assignments]
     if unknown:

@@ -332,6 +332,7 @@ class Outcome:
 
     record: GradeRecord
     test_files: list
+    isolation_missing: tuple[str, ...] = ()
 
 
 def _record(sub: Submission, bundle: Bundle, status: str, message: str, questions, start: float):
@@ -396,7 +397,7 @@ def grade_submission(
     questions, test_files = _questions(bundle, grading.tests, why)
     message = "; ".join(filter(None, [grading.error, *grading.notes, grading.errors_note()]))
     record = _record(sub, bundle, grading.status(), message, questions, start)
-    return Outcome(record, test_files)
+    return Outcome(record, test_files, tuple(grading.missing_isolation))
 
 
 def _give_to(workdir: Path, slot: Slot) -> None:
