@@ -1,0 +1,201 @@
+"""The grading engine on the tiny course: scores, limits, crashes and the sandbox, end to end.
+
+Each notebook is the tiny solution with one cell added; `scale` is worth 1 point, `add_offsets` 2.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.batch import ResultStore, grade_all
+from autograder.build import build_assignment
+from autograder.bundle import unpack_bundle
+from autograder.config import load_config
+from autograder.engine import GradingLimits, InvalidNotebook, code_cells, grade_submission
+from autograder.paths import project_paths
+from autograder.records import Submission
+from autograder.sandbox.launcher import Zygote
+from autograder.sandbox.slots import acquire_slot
+
+DATA = Path(__file__).parent / "data"
+CHECKOUT = Path(__file__).resolve().parents[2]
+LIMITS = GradingLimits(time_seconds=4, memory_mb=512)
+ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="the full sandbox needs root")
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """The tiny project, built once: its paths and its unpacked autograder bundle."""
+    root = tmp_path_factory.mktemp("engine") / "project"
+    shutil.copytree(DATA / "project", root, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copyfile(CHECKOUT / "requirements.txt", root / "requirements.txt")
+    paths = project_paths(root)
+    build_assignment("tiny", paths=paths, course=load_config(paths.config_file), run_tests=False)
+    bundle = unpack_bundle(paths.autograder_zip("tiny"), root.parent / "bundle", ["scale"])
+    return paths, bundle
+
+
+@pytest.fixture(scope="module")
+def grade(built):
+    """grade(notebook_bytes, limits=LIMITS) -> GradeRecord, with one zygote for the module."""
+    paths, bundle = built
+    slot = acquire_slot()
+    with Zygote() as zygote:
+
+        def run(content: bytes, limits: GradingLimits = LIMITS, hidden=()):
+            sub = Submission("nb.ipynb", content, "student")
+            hidden = [str(paths.root), *hidden]
+            return grade_submission(
+                sub, bundle, zygote=zygote, slot=slot, limits=limits, hidden=hidden
+            ).record
+
+        yield run
+    slot.release()
+
+
+def _solution(built) -> nbformat.NotebookNode:
+    paths, _ = built
+    return nbformat.read(paths.solution_notebook("tiny"), as_version=4)
+
+
+def _with_cell(built, source: str, after_question: int) -> bytes:
+    """The solution with a code cell inserted after the cell defining question 1 or 2."""
+    notebook = _solution(built)
+    defines = "def scale" if after_question == 1 else "def add_offsets"
+    index = next(i for i, c in enumerate(notebook.cells) if defines in c.source)
+    notebook.cells.insert(index + 1, nbformat.v4.new_code_cell(source))
+    return nbformat.writes(notebook).encode()
+
+
+def _scores(record) -> dict[str, float]:
+    return {q.name: q.score for q in record.questions}
+
+
+def test_solution_full_marks_and_student_variant_zero(built, grade):
+    paths, _ = built
+    solution = grade(paths.solution_notebook("tiny").read_bytes())
+    assert (solution.status, solution.total, solution.max_score) == ("graded", 3.0, 3.0)
+    assert [q.name for q in solution.questions] == ["scale", "add_offsets"]
+    blank = grade((paths.student_dir("tiny") / "tiny.ipynb").read_bytes())
+    assert (blank.status, blank.total) == ("graded", 0.0)
+    failed = [t for q in blank.questions for t in q.tests if not t.passed]
+    assert failed and all(t.message.startswith("❌ Test case failed") for t in failed)
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [(b"", "empty"), (b'{"cells": [', "not a valid notebook"), (b"\xff\xfe\x00", "not text")],
+)
+def test_not_a_notebook_is_invalid_with_the_reason(grade, content, reason):
+    record = grade(content)
+    assert record.status == "invalid" and reason in record.message
+    assert record.total == 0 and record.max_score == 3.0
+
+
+def test_code_cells_rejects_what_is_not_a_notebook():
+    with pytest.raises(InvalidNotebook):
+        code_cells(b'{"not": "a notebook"}')
+
+
+def test_infinite_loop_is_interrupted_and_earlier_work_counts(built, grade):
+    record = grade(_with_cell(built, "while True:\n    pass", after_question=1))
+    assert record.status == "timeout"
+    assert _scores(record) == {"scale": 1.0, "add_offsets": 0.0}
+    assert "time limit" in record.message and "while True" in record.message
+
+
+def test_loop_that_ignores_interrupts_is_killed_and_graded_without_it(built, grade):
+    cell = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
+    record = grade(_with_cell(built, cell, after_question=1))
+    assert record.status == "timeout"
+    assert _scores(record) == {"scale": 1.0, "add_offsets": 0.0}
+
+
+@pytest.mark.parametrize(
+    "cell", ["import os\nos._exit(0)", "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)"]
+)
+def test_cell_that_ends_the_process_is_skipped_and_the_rest_counts(built, grade, cell):
+    record = grade(_with_cell(built, cell, after_question=1))
+    assert (record.status, record.total) == ("graded", 3.0)
+    assert "ended the grading process" in record.message
+
+
+def test_memory_hog_cell_is_skipped_with_status_memory(built, grade):
+    cell = "import numpy as np\nhog = []\nwhile True:\n    hog.append(np.ones(10**7))"
+    record = grade(_with_cell(built, cell, after_question=1))
+    assert (record.status, record.total) == ("memory", 3.0)
+    assert "ran out of memory (limit 512 MB)" in record.message
+
+
+def test_huge_output_and_sys_exit_do_not_matter(built, grade):
+    cell = "print('x' * 50_000_000)\nimport sys\nsys.exit(0)"
+    record = grade(_with_cell(built, cell, after_question=1))
+    assert (record.status, record.total) == ("graded", 3.0)
+
+
+def test_a_test_that_kills_the_process_fails_alone(built, grade):
+    cell = "import os\n_real = add_offsets\ndef add_offsets(X, b):\n    os._exit(3)"
+    record = grade(_with_cell(built, cell, after_question=2))
+    assert record.status == "graded"
+    assert _scores(record) == {"scale": 1.0, "add_offsets": 0.0}
+    assert "ended the grading process (exit code 3)" in record.message
+
+
+@ROOT_ONLY
+def test_fork_bomb_is_contained(built, grade):
+    cell = (
+        "import os\nfor _ in range(10_000):\n    try:\n        os.fork()\n"
+        "    except OSError:\n        pass\n"
+    )
+    record = grade(_with_cell(built, cell, after_question=2))
+    assert record.total == 3.0 and record.status in {"graded", "timeout"}
+
+
+@ROOT_ONLY
+def test_student_code_sees_neither_the_project_nor_the_network(built, grade):
+    """`scale` is right only if the project and network are out of reach, so the score tells."""
+    paths, _ = built
+    cell = f"""
+import os, socket
+_real_scale = scale
+try:
+    socket.create_connection(("1.1.1.1", 53), timeout=2)
+    _reached = True
+except OSError:
+    _reached = False
+_seen = os.path.exists({str(paths.root / "grading.yml")!r}) or os.listdir("/tmp")
+def scale(x, a):
+    return _real_scale(x, a) * (2.0 if (_reached or _seen) else 1.0)
+"""
+    record = grade(_with_cell(built, cell, after_question=1))
+    assert _scores(record)["scale"] == 1.0, record.to_json()
+
+
+def test_resume_grades_only_what_changed(tmp_path):
+    calls = []
+
+    def fake_grade(sub: Submission):
+        from autograder.records import GradeRecord
+
+        calls.append(sub.student_id)
+        return GradeRecord(sub.file, sub.student_id, "graded", "", (), sub.content_hash, "h")
+
+    subs = [Submission(f"{n}.ipynb", n.encode(), n) for n in ("a", "b", "c")]
+    store = ResultStore(tmp_path / "results.jsonl")
+    first = grade_all(subs, fake_grade, workers=2, store=store, autograder_hash="h")
+    assert sorted(calls) == ["a", "b", "c"] and [r.student_id for r in first] == ["a", "b", "c"]
+    with store.path.open("a") as out:
+        out.write('{"cut short by a kill')
+    changed = [*subs[:2], Submission("c.ipynb", b"new", "c"), Submission("d.ipynb", b"a", "d")]
+    second = grade_all(changed, fake_grade, workers=2, store=store, autograder_hash="h")
+    assert sorted(calls) == ["a", "b", "c", "c"]  # d has a's content: reused, relabelled
+    assert [r.student_id for r in second] == ["a", "b", "c", "d"]
+    again = grade_all(changed, fake_grade, workers=1, store=store, autograder_hash="other")
+    assert len(calls) == 8 and len(again) == 4
