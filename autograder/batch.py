@@ -18,6 +18,7 @@ from pathlib import Path
 from autograder.bundle import Bundle
 from autograder.engine import GradingLimits, grade_submission
 from autograder.records import GradeRecord, Submission
+from autograder.referee.process import Referee
 from autograder.sandbox.launcher import Zygote
 from autograder.sandbox.slots import Slot, acquire_slot
 
@@ -66,11 +67,23 @@ def _as_submitted(record: GradeRecord, sub: Submission) -> GradeRecord:
 class LocalGrader:
     """A zygote and a uid slot per worker thread: grades one submission at a time per thread."""
 
-    def __init__(self, bundle: Bundle, limits: GradingLimits, hidden: list[str], log: Path) -> None:
+    def __init__(
+        self,
+        bundle: Bundle,
+        limits: GradingLimits,
+        hidden: list[str],
+        log: Path,
+        *,
+        use_referee: bool,
+    ) -> None:
+        """`use_referee`: run the tests in a trusted referee process per thread (else in the
+        sandboxed student process)."""
         self.bundle, self.limits, self.hidden = bundle, limits, hidden
+        self._use_referee = use_referee
         self._zygote = Zygote(log)
         self._local = threading.local()
         self._slots: list[Slot] = []
+        self._referees: list[Referee] = []
         self._slots_lock = threading.Lock()
         self._warned = False
 
@@ -81,6 +94,15 @@ class LocalGrader:
                 self._slots.append(self._local.slot)
         return self._local.slot
 
+    def _referee(self) -> Referee | None:
+        if not self._use_referee:
+            return None
+        if not hasattr(self._local, "referee"):
+            self._local.referee = Referee(self.bundle.files_dir)
+            with self._slots_lock:
+                self._referees.append(self._local.referee)
+        return self._local.referee
+
     def grade(self, sub: Submission) -> GradeRecord:
         outcome = grade_submission(
             sub,
@@ -89,6 +111,7 @@ class LocalGrader:
             slot=self._slot(),
             limits=self.limits,
             hidden=self.hidden,
+            referee=self._referee(),
         )
         if outcome.isolation_missing and not self._warned:
             self._warned = True
@@ -98,6 +121,8 @@ class LocalGrader:
 
     def close(self) -> None:
         self._zygote.close()
+        for referee in self._referees:
+            referee.close()
         for slot in self._slots:
             slot.release()
 

@@ -1,7 +1,8 @@
 """An autograder zip unpacked for grading: its tests, support files and otter configuration.
 
 The zip is the one `autograder build` writes (dist/NAME/NAME-autograder.zip), the same file
-Gradescope runs. Unpacked once per batch into a folder only the grading process can read.
+Gradescope runs. `unpack_bundle` unpacks it once per batch into a folder only the grading process
+can read; `describe_bundle` takes a folder that already holds it (Gradescope's /autograder/source).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from pathlib import Path
 
 from otter.test_files import ExceptionTestFile
 
+CONFIG_FILE = "otter_config.json"
+AUTOGRADER_ONLY_FILE = "autograder_only.json"
 ENGINE_VERSION = "1"
 """Bumped when grading semantics change, so resumed runs regrade everything."""
 
@@ -25,9 +28,12 @@ class BundleError(ValueError):
 
 @dataclass(frozen=True)
 class Bundle:
-    """`root/tests/*.py`, `root/files/` (copied beside each submission), otter_config.json."""
+    """`root/tests/*.py`, `root/files/` (copied beside each submission), otter_config.json.
 
-    zip_path: Path
+    `zip_path` is the zip it was unpacked from, None when described in place.
+    """
+
+    zip_path: Path | None
     root: Path
     hash: str
     assignment: str
@@ -46,12 +52,28 @@ class Bundle:
 
     @property
     def otter_config(self) -> dict:
-        return json.loads((self.root / "otter_config.json").read_text(encoding="utf-8"))
+        return json.loads((self.root / CONFIG_FILE).read_text(encoding="utf-8"))
 
 
 def _question_order(names: list[str], notebook_order: list[str]) -> list[str]:
     ordered = [n for n in notebook_order if n in names]
     return ordered + sorted(n for n in names if n not in ordered)
+
+
+def _describe(
+    root: Path, zip_path: Path | None, digest: str, question_order: list[str] | None
+) -> Bundle:
+    tests = {p.stem: p for p in sorted((root / "tests").glob("*.py"))}
+    order = _question_order(list(tests), question_order or [])
+    config = json.loads((root / CONFIG_FILE).read_text(encoding="utf-8"))
+    (root / "files").mkdir(exist_ok=True)
+    return Bundle(
+        zip_path=zip_path,
+        root=root,
+        hash=digest,
+        assignment=str(config.get("assignment_name", (zip_path or root).stem)),
+        test_paths=tuple(tests[name] for name in order),
+    )
 
 
 def unpack_bundle(zip_path: Path, into: Path, question_order: list[str] | None = None) -> Bundle:
@@ -61,27 +83,64 @@ def unpack_bundle(zip_path: Path, into: Path, question_order: list[str] | None =
     try:
         with zipfile.ZipFile(zip_path) as archive:
             names = archive.namelist()
-            if "otter_config.json" not in names or not any(n.startswith("tests/") for n in names):
+            if CONFIG_FILE not in names or not any(n.startswith("tests/") for n in names):
                 raise BundleError(f"{zip_path}: not an otter autograder zip (no tests/)")
             archive.extractall(into)
     except zipfile.BadZipFile as err:
         raise BundleError(f"{zip_path}: not a zip file ({err})") from err
     into.chmod(0o700)
-    tests = {p.stem: p for p in sorted((into / "tests").glob("*.py"))}
-    order = _question_order(list(tests), question_order or [])
-    config = json.loads((into / "otter_config.json").read_text(encoding="utf-8"))
     digest = hashlib.sha256(data + ENGINE_VERSION.encode()).hexdigest()
-    (into / "files").mkdir(exist_ok=True)
-    return Bundle(
-        zip_path=zip_path,
-        root=into,
-        hash=digest,
-        assignment=str(config.get("assignment_name", zip_path.stem)),
-        test_paths=tuple(tests[name] for name in order),
+    return _describe(into, zip_path, digest, question_order)
+
+
+def describe_bundle(root: Path, question_order: list[str] | None = None) -> Bundle:
+    """Describe the autograder zip's contents already unpacked in `root`, in place.
+
+    The hash covers what grading reads (otter_config.json, tests/, files/), so it changes when
+    they do and not when Python writes `__pycache__` beside the engine's modules.
+    """
+    root = Path(root)
+    if not (root / CONFIG_FILE).is_file() or not any((root / "tests").glob("*.py")):
+        raise BundleError(f"{root}: not an unpacked otter autograder (no {CONFIG_FILE} or tests/)")
+    digest = hashlib.sha256(ENGINE_VERSION.encode())
+    graded = [root / CONFIG_FILE, *(root / "tests").rglob("*"), *(root / "files").rglob("*")]
+    for path in sorted(p for p in graded if p.is_file()):
+        digest.update(f"\0{path.relative_to(root).as_posix()}\0".encode() + path.read_bytes())
+    return _describe(root, None, digest.hexdigest(), question_order)
+
+
+def autograder_only(bundle: Bundle) -> list[str] | None:
+    """The entries of files/ students never get (the answer key), as the build recorded them.
+
+    None for a zip without that record (not built by `autograder build`).
+    """
+    path = bundle.root / AUTOGRADER_ONLY_FILE
+    if not path.is_file():
+        return None
+    return [str(entry) for entry in json.loads(path.read_text(encoding="utf-8"))]
+
+
+def copy_support_files(bundle: Bundle, workdir: Path, *, with_tests: bool) -> None:
+    """Lay out a submission's folder: the files students have beside it.
+
+    `with_tests` (tests run beside the notebook, as otter does): also tests/ and the
+    autograder-only files; otherwise the folder holds nothing a student did not receive.
+    """
+    leave_out = [] if with_tests else autograder_only(bundle) or []
+    shutil.copytree(
+        bundle.files_dir,
+        workdir,
+        dirs_exist_ok=True,
+        ignore=_top_level(bundle.files_dir, leave_out),
     )
+    if with_tests:
+        shutil.copytree(bundle.root / "tests", workdir / "tests")
 
 
-def copy_support_files(bundle: Bundle, workdir: Path) -> None:
-    """Lay out a submission's folder as otter does: files/ beside it, tests/ for the tests."""
-    shutil.copytree(bundle.files_dir, workdir, dirs_exist_ok=True)
-    shutil.copytree(bundle.root / "tests", workdir / "tests")
+def _top_level(root: Path, names: list[str]):
+    """A copytree ignore function leaving out `names` directly under `root`."""
+
+    def ignore(folder: str, entries: list[str]) -> list[str]:
+        return [e for e in entries if Path(folder) == root and e in names]
+
+    return ignore

@@ -46,6 +46,9 @@ class AssignmentConfig:
     name: str
     title: str
     questions: dict[str, float]
+    tests_in_student_process: bool = False
+    """True: the tests run inside the sandboxed student process, as otter runs them, instead of
+    in the trusted referee (for tests the referee cannot run yet; weaker against tampering)."""
 
     @property
     def total_points(self) -> float:
@@ -134,7 +137,8 @@ def _tolerances(r: _Reader, raw: Any) -> dict[str, dict[str, float]]:
 def _assignment(r: _Reader, name: Any, raw: Any) -> AssignmentConfig:
     key = f"assignments.{name}"
     r.text(str(name), key, _NAME_RE)
-    entry = r.mapping(raw, key, {"title", "questions"})
+    optional = {"tests_in_student_process": False}
+    entry = r.mapping({**optional, **r.mapping(raw, key)}, key, {"title", "questions", *optional})
     raw_questions = {} if entry["questions"] is None else entry["questions"]
     questions: dict[str, float] = {}
     for question, points in r.mapping(raw_questions, f"{key}.questions").items():
@@ -142,7 +146,14 @@ def _assignment(r: _Reader, name: Any, raw: Any) -> AssignmentConfig:
         if not isinstance(question, str) or not question.isidentifier():
             raise r.fail(qkey, f"question names must be Python identifiers, got {question!r}")
         questions[question] = r.number(points, qkey, positive=True)
-    return AssignmentConfig(str(name), r.text(entry["title"], f"{key}.title"), questions)
+    in_process = entry["tests_in_student_process"]
+    if not isinstance(in_process, bool):
+        raise r.fail(
+            f"{key}.tests_in_student_process", f"expected true or false, got {in_process!r}"
+        )
+    return AssignmentConfig(
+        str(name), r.text(entry["title"], f"{key}.title"), questions, in_process
+    )
 
 
 def parse_config(raw: Any, source: Path) -> CourseConfig:

@@ -26,6 +26,7 @@ import nbformat
 
 from autograder.bundle import Bundle, copy_support_files
 from autograder.records import GradeRecord, QuestionRecord, Submission, TestRecord
+from autograder.referee.process import Referee, RefereeError
 from autograder.sandbox.launcher import SandboxError, Zygote
 from autograder.sandbox.slots import Slot, end_processes
 
@@ -82,6 +83,7 @@ class _Attempt:
     done: bool = False
     killed_for_time: bool = False
     memory_cell: int | None = None
+    died_in_test: bool = False
     exit: str = ""
     fatal: str = ""
 
@@ -142,8 +144,13 @@ def _apply(attempt: _Attempt, event: dict) -> None:
         attempt.fatal = f"{event.get('type')}: {event.get('message')}"
 
 
-def _watch(channel: _Channel, pid: int, attempt: _Attempt, limits: GradingLimits) -> None:
-    """Follow the child's events; interrupt it at each phase's time limit, kill it if it ignores."""
+def _watch(
+    channel: _Channel, pid: int, attempt: _Attempt, limits: GradingLimits, *, cells_only: bool
+) -> None:
+    """Follow the child's events; interrupt it at each phase's time limit, kill it if it ignores.
+
+    `cells_only`: return once the notebook has run (the referee runs the tests).
+    """
     deadline = time.monotonic() + limits.time_seconds
     interrupted = False
     while not attempt.done:
@@ -170,7 +177,30 @@ def _watch(channel: _Channel, pid: int, attempt: _Attempt, limits: GradingLimits
             os.kill(pid, signal.SIGKILL)
             return
         if attempt.cells_done and not before:
+            if cells_only:
+                return
             deadline, interrupted = time.monotonic() + limits.time_seconds, False
+
+
+def _referee_tests(
+    referee: Referee, sock: socket.socket, pid: int, attempt: _Attempt, request: dict
+) -> None:
+    """Let the referee run the tests against the child; record what it reports."""
+    deadline = time.monotonic() + float(request["time_seconds"]) + 2 * GRACE_SECONDS + 30
+    try:
+        for message in referee.run(sock, pid, request, deadline):
+            if "start" in message:
+                attempt.current_test = (str(message["start"][0]), int(message["start"][1]))
+            elif "test" in message:
+                key = (str(message["test"][0]), int(message["test"][1]))
+                attempt.tests[key] = (bool(message["passed"]), str(message["message"]))
+            elif message.get("done"):
+                attempt.tests_interrupted = bool(message.get("timed_out"))
+                attempt.died_in_test = bool(message.get("died"))
+                attempt.done = not attempt.died_in_test
+    except (TimeoutError, RefereeError, OSError) as err:
+        os.kill(pid, signal.SIGKILL)
+        attempt.fatal = f"the referee stopped answering ({type(err).__name__}: {err})"
 
 
 def _cell_label(cells: list[str], index: int) -> str:
@@ -196,7 +226,9 @@ class _Grading:
         self.cell_errors: dict[int, tuple[str, str]] = {}
 
     def config(self, bundle_tests: list[str], workdir: Path, slot: Slot, hidden: list[str]) -> dict:
+        """The child's configuration; no `bundle_tests` means the referee runs the tests."""
         return {
+            "serve": not bundle_tests,
             "workdir": str(workdir),
             "uid": slot.uid,
             "hidden": hidden,
@@ -266,6 +298,9 @@ class _Grading:
             self.timeout = True
             self.notes.append(f"the tests were stopped at the {self.limits.time_seconds:g} s limit")
             return False
+        if attempt.died_in_test and attempt.current_test is not None:
+            self.notes.append(f"a test of {attempt.current_test[0]} ended the grading process")
+            return True
         if attempt.current_test is not None and attempt.current_test not in self.tests:
             name, case = attempt.current_test
             self.tests[attempt.current_test] = (
@@ -359,8 +394,14 @@ def grade_submission(
     slot: Slot,
     limits: GradingLimits,
     hidden: list[str],
+    referee: Referee | None = None,
 ) -> Outcome:
-    """Grade one submission; always returns exactly one record (never raises for bad input)."""
+    """Grade one submission; always returns exactly one record (never raises for bad input).
+
+    With a `referee`, the tests run in that trusted process and only the notebook runs in the
+    sandbox (which then holds no test and no answer key); without, the tests run in the sandbox
+    after the notebook, as otter runs them.
+    """
     start = time.perf_counter()
     try:
         if sub.extra.get("error"):
@@ -370,11 +411,11 @@ def grade_submission(
         questions, test_files = _questions(bundle, {}, f"not graded: {err}")
         return Outcome(_record(sub, bundle, "invalid", str(err), questions, start), test_files)
     grading = _Grading(cells, limits)
-    test_names = [f"tests/{p.name}" for p in bundle.test_paths]
+    test_names = [] if referee else [f"tests/{p.name}" for p in bundle.test_paths]
     for _ in range(MAX_ATTEMPTS):
         workdir = Path(tempfile.mkdtemp(prefix="submission-"))
         try:
-            copy_support_files(bundle, workdir)
+            copy_support_files(bundle, workdir, with_tests=referee is None)
             _give_to(workdir, slot)
             attempt = _Attempt()
             try:
@@ -383,7 +424,14 @@ def grade_submission(
                 grading.error = str(err)
                 break
             with sock:
-                _watch(_Channel(sock), pid, attempt, limits)
+                _watch(_Channel(sock), pid, attempt, limits, cells_only=referee is not None)
+                if referee is not None and attempt.cells_done and not attempt.fatal:
+                    request = {
+                        "tests": [str(p) for p in bundle.test_paths],
+                        "skip": [list(key) for key in grading.tests],
+                        "time_seconds": limits.time_seconds,
+                    }
+                    _referee_tests(referee, sock, pid, attempt, request)
             end_processes(slot, pid)
             status = zygote.wait_exit(pid, timeout=5.0)
             again = grading.absorb(attempt, status.describe() if status else "it vanished")

@@ -23,6 +23,7 @@ import sys
 from typing import Any
 
 from autograder.sandbox.isolation import Limits, isolate
+from autograder.sandbox.serve import serve
 
 MESSAGE_CHARS = 4000
 _PASSED = "✅ Test case passed"
@@ -178,6 +179,9 @@ def main(channel_fd: int, config: dict[str, Any]) -> None:
             interrupted_at = -1
         report.send(event="cells_done", interrupted_at=interrupted_at)
         stop["requested"] = False
+        if config["serve"]:
+            serve(channel, shell.user_ns)
+            return
         try:
             finished = _run_tests(shell.user_ns, config, report, stop)
         except KeyboardInterrupt:

@@ -118,6 +118,12 @@ class Zygote:
             return self._exits.pop(pid, None)
 
     def close(self) -> None:
+        # shutdown first: close alone leaves the socket open while the reader thread is in recv,
+        # so the zygote would not see the end and would be killed only after the timeout below
+        try:
+            self._control.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self._control.close()
         try:
             self._process.wait(timeout=10)

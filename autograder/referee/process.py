@@ -1,0 +1,166 @@
+"""The referee process: runs an assignment's tests against one student process at a time.
+
+Started once per grading thread (`Referee`), in the unpacked autograder's `files/` folder so the
+tests find the fixtures and the answer key; student code never runs here. Per submission it
+receives the student process's socket and pid, runs every test case with `RemoteNamespace` as
+the notebook's globals, and reports each result as plain data over its control socket:
+
+  {"start": [file, case]}  {"test": [file, case], "passed": bool, "message": str}
+  {"done": true, "timed_out": bool, "stopped": str}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import autograder
+from autograder.referee.remote import RefereePeer, RemoteNamespace
+
+PASSED = "✅ Test case passed"
+FAILED = "❌ Test case failed\n"
+_ONE_THREAD = {v: "1" for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
+def _send(control: socket.socket, message: dict) -> None:
+    control.send(json.dumps(message).encode())
+
+
+def run_tests(control: socket.socket, request: dict, channel: socket.socket) -> None:
+    """Run the requested test files against the student process on `channel`."""
+    from otter.test_files import ExceptionTestFile
+
+    peer = RefereePeer(channel, int(request["pid"]))
+    peer.deadline = time.monotonic() + float(request["time_seconds"])
+    namespace = RemoteNamespace(peer)
+    skip = {tuple(key) for key in request["skip"]}
+    for path in request["tests"]:
+        test_file = ExceptionTestFile.from_file(path)
+        for case, test_case in enumerate(test_file.test_cases):
+            if (test_file.name, case) in skip:
+                continue
+            _send(control, {"start": [test_file.name, case]})
+            try:
+                test_case.body.call_func(namespace)
+                passed, message = True, PASSED
+            except Exception as err:  # noqa: BLE001 - a failing test is any exception
+                passed, message = False, FAILED + test_file._generate_error_message(err)
+            _send(control, {"test": [test_file.name, case], "passed": passed, "message": message})
+    if not peer.stopped:
+        try:
+            peer.send({"op": "bye"}, {})
+        except OSError:
+            pass
+    _send(control, {"done": True, "timed_out": peer.timed_out, "stopped": peer.stopped})
+
+
+def main() -> None:
+    control = socket.socket(fileno=int(sys.argv[1]))
+    files_dir = sys.argv[2]
+    os.chdir(files_dir)
+    sys.path.insert(0, files_dir)
+    import numpy  # noqa: F401 - warm start
+    import otter.test_files  # noqa: F401
+
+    try:
+        import torch  # noqa: F401
+    except ImportError:
+        pass
+    _send(control, {"ready": True})
+    while True:
+        message, fds, _flags, _addr = socket.recv_fds(control, 1 << 20, 1)
+        if not message:
+            return
+        with socket.socket(fileno=fds[0]) as channel:
+            run_tests(control, json.loads(message), channel)
+
+
+class RefereeError(RuntimeError):
+    """The referee process died or stopped answering."""
+
+
+class Referee:
+    """A referee process for one grading thread; `run` grades one student process."""
+
+    def __init__(self, files_dir: Path) -> None:
+        self._files_dir = files_dir
+        self._start()
+
+    def _start(self) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        package_parent = str(Path(autograder.__file__).resolve().parent.parent)
+        env = {**os.environ, **_ONE_THREAD, "MPLBACKEND": "Agg"}
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
+        self._process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "autograder.referee.process",
+                str(theirs.fileno()),
+                str(self._files_dir),
+            ],
+            pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL,
+            env=env,
+        )
+        theirs.close()
+        self._control = ours
+        ready = self._receive(time.monotonic() + 120)
+        if ready is None or not ready.get("ready"):
+            raise RefereeError("the referee process did not start")
+
+    def _receive(self, deadline: float) -> dict | None:
+        self._control.settimeout(max(0.01, deadline - time.monotonic()))
+        try:
+            data = self._control.recv(1 << 20)
+        except TimeoutError:
+            raise
+        except OSError:
+            return None
+        return json.loads(data) if data else None
+
+    def run(
+        self, channel: socket.socket, pid: int, request: dict[str, Any], deadline: float
+    ) -> Iterator[dict]:
+        """Send the student's channel; yield the referee's messages until `done`.
+
+        Raises TimeoutError if the referee passes `deadline`, RefereeError if it died; either
+        way the referee is restarted for the next submission.
+        """
+        try:
+            socket.send_fds(
+                self._control, [json.dumps({**request, "pid": pid}).encode()], [channel.fileno()]
+            )
+            while True:
+                message = self._receive(deadline)
+                if message is None:
+                    raise RefereeError("the referee process ended")
+                yield message
+                if message.get("done"):
+                    return
+        except (TimeoutError, RefereeError, OSError):
+            self.restart()
+            raise
+
+    def restart(self) -> None:
+        self.close()
+        self._start()
+
+    def close(self) -> None:
+        self._control.close()
+        try:
+            self._process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,53 @@
+"""The committed example submissions are what the generator writes, and expected.json fits them."""
+
+import json
+
+import pytest
+
+from autograder.config import load_config
+from autograder.records import STATUSES
+from examples.make_submissions import DEFAULT_OUT, ROOT, assignment_names, plan, write_submissions
+from tests.mutants.runner import ensure_built
+
+NAMES = assignment_names()
+REGENERATE = ".venv/bin/python examples/make_submissions.py"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _built() -> None:
+    """The generator reads dist/NAME/solution (not committed): build it when it is missing."""
+    for name in NAMES:
+        ensure_built(name)
+
+
+def _notebooks(folder):
+    return {path.name: path.read_bytes() for path in sorted(folder.glob("*.ipynb"))}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_regenerating_gives_the_committed_bytes(name, tmp_path):
+    write_submissions(name, tmp_path)
+    fresh, committed = _notebooks(tmp_path / name), _notebooks(DEFAULT_OUT / name)
+    assert sorted(fresh) == sorted(committed), f"students differ: run {REGENERATE} {name}"
+    changed = sorted(file for file in fresh if fresh[file] != committed[file])
+    assert not changed, f"{changed} differ from a fresh run: run {REGENERATE} {name}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_expected_json_describes_exactly_the_notebooks(name):
+    folder = DEFAULT_OUT / name
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    assert set(expected) == {path.stem for path in folder.glob("*.ipynb")}
+    planned = {student.student_id: student for student in plan(name)}
+    auto_graded = set(expected["alice_correct"]["questions"])
+    points = load_config(ROOT / "grading.yml").assignment(name).questions
+    assert auto_graded <= set(points)
+    assert expected["alice_correct"]["total"] == pytest.approx(sum(points[q] for q in auto_graded))
+    for student_id, entry in expected.items():
+        assert entry["status"] in STATUSES
+        assert (entry["status"], entry["why"]) == (
+            planned[student_id].status,
+            planned[student_id].why,
+        ), f"{student_id}: rerun examples/expected_scores.py {name}"
+        assert set(entry["questions"]) == auto_graded
+        assert entry["total"] == pytest.approx(sum(entry["questions"].values()))
