@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.batch import RESULTS_FILE, LocalGrader, ResultStore, grade_all, plan
-from autograder.bundle import BundleError, unpack_bundle
+from autograder.bundle import BundleError, autograder_only, unpack_bundle
 from autograder.config import CourseConfig
 from autograder.engine import GradingLimits
 from autograder.paths import ProjectPaths
@@ -104,15 +104,17 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
             flush=True,
         )
         progress = Progress(len(submissions), done=len(done))
-        grader = (
-            LocalGrader(bundle, limits, _hidden_paths(paths, options.inputs), Path(tmp) / "z.log")
-            if pending
-            else None
+        use_referee = (
+            not assignment.tests_in_student_process and autograder_only(bundle) is not None
+        )
+        hidden = _hidden_paths(paths, options.inputs)
+        grader = LocalGrader(
+            bundle, limits, hidden, Path(tmp) / "zygote.log", use_referee=use_referee
         )
         try:
             records = grade_all(
                 submissions,
-                grader.grade if grader else lambda s: done[0],
+                grader.grade,
                 workers=options.workers,
                 store=store,
                 autograder_hash=bundle.hash,
@@ -120,8 +122,7 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
             )
         finally:
             progress.close()
-            if grader:
-                grader.close()
+            grader.close()
         points = bundle.question_points()
     outputs = write_outputs(
         records, points, assignment.title, course.feedback.hidden_test_output, options.out
