@@ -32,6 +32,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) benchmarks/training_epoch.py
+	$(PY) benchmarks/grading.py
 
 clean:
 	rm -rf $(VENV) dist build out *.egg-info

@@ -1,8 +1,9 @@
-"""Grade many submissions: a pool of workers, results written as they come, resume on restart.
+"""Grade many submissions: results written as they come, resume on restart.
 
 Every submission yields exactly one `GradeRecord`, appended to `results.jsonl` the moment it is
 known; a restarted run reuses the records of unchanged submissions (same content hash and same
-autograder hash) and grades only the rest.
+autograder hash) and grades only the rest. Where the grading runs is a `Graders`: threads on this
+machine (`local_grading`) or a Dask cluster (`autograder.cluster.cluster_grading`).
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 import json
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import replace
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from autograder.bundle import Bundle
@@ -23,6 +25,24 @@ from autograder.sandbox.launcher import Zygote
 from autograder.sandbox.slots import Slot, acquire_slot
 
 RESULTS_FILE = "results.jsonl"
+
+Completions = Callable[[dict[int, Submission]], Iterator[tuple[int, GradeRecord]]]
+"""Grades the submissions it is given (by input index) and yields `(index, record)` for each, as
+each finishes."""
+
+
+class GradersUnavailable(RuntimeError):
+    """The graders could not be reached or were lost (the Dask scheduler); records already
+    written stay, so the same command resumes."""
+
+
+@dataclass(frozen=True)
+class Graders:
+    """Where submissions are graded: `completions` grades; `description` says where, for the line
+    announcing the run (`with 2 workers`)."""
+
+    completions: Completions
+    description: str
 
 
 class ResultStore:
@@ -143,6 +163,54 @@ def plan(
     return done, pending
 
 
+def in_threads(grade_one: Callable[[Submission], GradeRecord], workers: int) -> Completions:
+    """Completions from `grade_one` called in a pool of `workers` threads."""
+
+    def completions(pending: dict[int, Submission]) -> Iterator[tuple[int, GradeRecord]]:
+        with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="grade") as pool:
+            futures = {pool.submit(grade_one, sub): i for i, sub in pending.items()}
+            try:
+                for future in as_completed(futures):
+                    yield futures[future], future.result()
+            finally:
+                for future in futures:
+                    future.cancel()
+
+    return completions
+
+
+@contextmanager
+def local_grading(
+    bundle: Bundle, limits: GradingLimits, hidden: list[str], log: Path, workers: int
+) -> Iterator[Graders]:
+    """A `LocalGrader` (zygote log at `log`) in `workers` threads on this machine; closed on
+    exit."""
+    grader = LocalGrader(bundle, limits, hidden, log, use_referee=bundle.uses_referee)
+    try:
+        yield Graders(in_threads(grader.grade, workers), f"with {workers} workers")
+    finally:
+        grader.close()
+
+
+def record_all(
+    submissions: list[Submission],
+    grade_pending: Completions,
+    *,
+    store: ResultStore,
+    autograder_hash: str,
+    on_record: Callable[[GradeRecord], None] = lambda _record: None,
+) -> list[GradeRecord]:
+    """Grade what `store` does not know yet, append each record the moment it comes; return
+    every submission's record in input order."""
+    results, pending = plan(submissions, store, autograder_hash)
+    with closing(grade_pending({i: submissions[i] for i in pending})) as finished:
+        for i, record in finished:
+            store.append(record)
+            results[i] = record
+            on_record(record)
+    return [results[i] for i in range(len(submissions))]
+
+
 def grade_all(
     submissions: list[Submission],
     grade_one: Callable[[Submission], GradeRecord],
@@ -152,18 +220,11 @@ def grade_all(
     autograder_hash: str,
     on_record: Callable[[GradeRecord], None] = lambda _record: None,
 ) -> list[GradeRecord]:
-    """Grade what `store` does not know yet with `workers` threads; records in input order."""
-    results, pending = plan(submissions, store, autograder_hash)
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="grade") as pool:
-        futures = {pool.submit(grade_one, submissions[i]): i for i in pending}
-        try:
-            for future in as_completed(futures):
-                record = future.result()
-                store.append(record)
-                results[futures[future]] = record
-                on_record(record)
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
-    return [results[i] for i in range(len(submissions))]
+    """`record_all` with `grade_one` called in `workers` threads."""
+    return record_all(
+        submissions,
+        in_threads(grade_one, workers),
+        store=store,
+        autograder_hash=autograder_hash,
+        on_record=on_record,
+    )

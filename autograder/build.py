@@ -5,7 +5,8 @@ keys inserted, fixtures.npz from fixtures.py, the other files of solutions/NAME/
 packages the master lists in `files`/`autograder_files` (nncheck gets tolerances.json from
 grading.yml) and requirements.txt for the grading image. Outputs:
   assignments/NAME/                    the student variant (cleared first)
-  dist/NAME/NAME-autograder.zip        the Gradescope autograder (reproducible zip)
+  dist/NAME/NAME-autograder.zip        the Gradescope autograder (reproducible zip), rewritten by
+                                       gradescope_zip to grade with the engine of `autograder grade`
   dist/NAME/solution/NAME.ipynb        the solution variant, beside the files it needs to run
 """
 
@@ -21,14 +22,15 @@ from typing import Any
 
 import nbformat
 
+from autograder.bundle import GradingLimits, Settings
 from autograder.config import CourseConfig, load_config
 from autograder.fixtures import make_fixtures, write_npz
+from autograder.gradescope_zip import GradescopeZipError, use_engine
 from autograder.master import Master, parse_master, with_assignment_config, with_points
 from autograder.notebooks import normalize_notebook
 from autograder.otter_cli import OtterError, run_otter
 from autograder.paths import ProjectPaths, project_paths
 from autograder.requirements import grading_requirements
-from autograder.zipfiles import normalize_zip
 
 CHECK_PACKAGE = "nncheck"  # gets tolerances.json in the staged copy
 FIXTURES_SCRIPT = "fixtures.py"
@@ -133,7 +135,9 @@ def _replace_dir(source: Path, target: Path) -> None:
     shutil.copytree(source, target, ignore=_NOT_STAGED)
 
 
-def _publish(name: str, out: Path, paths: ProjectPaths, reference_only: list[str]) -> None:
+def _publish(
+    name: str, out: Path, paths: ProjectPaths, reference_only: list[str], settings: Settings
+) -> None:
     """Copy otter's student and autograder outputs from `out` to assignments/ and dist/."""
     student, autograder = out / "student", out / "autograder"
     leaked = [entry for entry in reference_only if (student / entry).exists()]
@@ -144,7 +148,10 @@ def _publish(name: str, out: Path, paths: ProjectPaths, reference_only: list[str
     zips = sorted(autograder.glob("*.zip"))
     if len(zips) != 1:
         raise BuildError(f"{name}: expected one autograder zip from otter, found {zips}")
-    normalize_zip(zips[0], executables=frozenset({"run_autograder", "setup.sh"}))
+    try:
+        use_engine(zips[0], settings)
+    except GradescopeZipError as err:
+        raise BuildError(f"{name}: {err}") from err
     _replace_dir(student, paths.student_dir(name))
     if paths.dist_dir(name).exists():
         shutil.rmtree(paths.dist_dir(name))
@@ -181,7 +188,15 @@ def build_assignment(
             )
         except OtterError as err:
             raise BuildError(f"building {name}: {err}") from err
-        _publish(name, out, paths, master.config.get("autograder_files", []))
+        limits = GradingLimits(course.limits.time_seconds, course.limits.memory_mb)
+        assignment = course.assignment(name)
+        settings = Settings(
+            limits,
+            tuple(assignment.questions),
+            tuple(master.config.get("autograder_files", [])),
+            assignment.tests_in_student_process,
+        )
+        _publish(name, out, paths, master.config.get("autograder_files", []), settings)
     return BuildResult(
         name=name,
         student_dir=paths.student_dir(name),

@@ -11,19 +11,65 @@ import hashlib
 import json
 import shutil
 import zipfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from otter.test_files import ExceptionTestFile
 
 CONFIG_FILE = "otter_config.json"
-AUTOGRADER_ONLY_FILE = "autograder_only.json"
+SETTINGS_FILE = "autograder_settings.json"
 ENGINE_VERSION = "1"
 """Bumped when grading semantics change, so resumed runs regrade everything."""
 
 
 class BundleError(ValueError):
     """The file is not an autograder zip this tool can grade with."""
+
+
+@dataclass(frozen=True)
+class GradingLimits:
+    """Per-submission limits (from grading.yml)."""
+
+    time_seconds: float
+    memory_mb: int
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the build records from grading.yml and the master in the zip, as SETTINGS_FILE.
+
+    limits and question order; `autograder_only`: entries of files/ students never receive (the
+    answer key), kept out of the student's process; `tests_in_student_process`: run the tests
+    there (as otter does) rather than in the trusted referee.
+    """
+
+    limits: GradingLimits
+    questions: tuple[str, ...]
+    autograder_only: tuple[str, ...] = ()
+    tests_in_student_process: bool = False
+
+    def to_json(self) -> str:
+        data = {
+            "limits": asdict(self.limits),
+            "questions": list(self.questions),
+            "autograder_only": list(self.autograder_only),
+            "tests_in_student_process": self.tests_in_student_process,
+        }
+        return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+    @classmethod
+    def read(cls, source: Path) -> Settings | None:
+        """The settings in folder `source`, None for a zip not built by `autograder build`."""
+        path = source / SETTINGS_FILE
+        if not path.is_file():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            GradingLimits(**data["limits"]),
+            tuple(data["questions"]),
+            tuple(data.get("autograder_only", ())),
+            bool(data.get("tests_in_student_process", False)),
+        )
 
 
 @dataclass(frozen=True)
@@ -46,6 +92,13 @@ class Bundle:
     def load_test_files(self) -> list[ExceptionTestFile]:
         """Fresh otter test-file objects (trusted copies), in question order."""
         return [ExceptionTestFile.from_file(str(path)) for path in self.test_paths]
+
+    @property
+    def uses_referee(self) -> bool:
+        """Whether the tests run in the trusted referee: the build recorded the answer key's
+        files (so the student's process can do without them) and did not ask otherwise."""
+        settings = Settings.read(self.root)
+        return settings is not None and not settings.tests_in_student_process
 
     def question_points(self) -> dict[str, float]:
         return {tf.name: float(tf.possible) for tf in self.load_test_files()}
@@ -109,24 +162,14 @@ def describe_bundle(root: Path, question_order: list[str] | None = None) -> Bund
     return _describe(root, None, digest.hexdigest(), question_order)
 
 
-def autograder_only(bundle: Bundle) -> list[str] | None:
-    """The entries of files/ students never get (the answer key), as the build recorded them.
-
-    None for a zip without that record (not built by `autograder build`).
-    """
-    path = bundle.root / AUTOGRADER_ONLY_FILE
-    if not path.is_file():
-        return None
-    return [str(entry) for entry in json.loads(path.read_text(encoding="utf-8"))]
-
-
 def copy_support_files(bundle: Bundle, workdir: Path, *, with_tests: bool) -> None:
     """Lay out a submission's folder: the files students have beside it.
 
     `with_tests` (tests run beside the notebook, as otter does): also tests/ and the
     autograder-only files; otherwise the folder holds nothing a student did not receive.
     """
-    leave_out = [] if with_tests else autograder_only(bundle) or []
+    settings = Settings.read(bundle.root)
+    leave_out = [] if with_tests or settings is None else list(settings.autograder_only)
     shutil.copytree(
         bundle.files_dir,
         workdir,

@@ -108,6 +108,11 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     grade.add_argument("--time-limit", type=float, help="seconds (default: grading.yml)")
     grade.add_argument("--memory-limit", type=int, help="MB (default: grading.yml)")
+    grade.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="grade on the Dask cluster of this scheduler (tcp://HOST:8786); --workers is unused",
+    )
     demo = commands.add_parser("demo", help="build, grade the samples, train nnref's demo")
     demo.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     return parser
@@ -135,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             max(1, args.workers),
             args.time_limit,
             args.memory_limit,
+            args.scheduler,
         )
         return run_grade(options, paths, course)
     names = args.names or list(course.assignments)

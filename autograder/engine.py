@@ -24,7 +24,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.bundle import Bundle, copy_support_files
+from autograder.bundle import Bundle, GradingLimits, copy_support_files
 from autograder.records import GradeRecord, QuestionRecord, Submission, TestRecord
 from autograder.referee.process import Referee, RefereeError
 from autograder.sandbox.launcher import SandboxError, Zygote
@@ -34,14 +34,6 @@ MAX_ATTEMPTS = 3
 GRACE_SECONDS = 5.0
 _MAX_LINE = 1 << 16
 _PASSED = "✅ Test case passed"
-
-
-@dataclass(frozen=True)
-class GradingLimits:
-    """Per-submission limits (from grading.yml)."""
-
-    time_seconds: float
-    memory_mb: int
 
 
 class InvalidNotebook(ValueError):
@@ -386,6 +378,16 @@ def _record(sub: Submission, bundle: Bundle, status: str, message: str, question
     )
 
 
+def ungraded(
+    sub: Submission, bundle: Bundle, status: str, reason: str, start: float | None = None
+) -> Outcome:
+    """The outcome of a submission none of whose tests ran: each test fails with `reason`, every
+    question scores 0 of its points. `start`: `time.perf_counter()` when its grading began."""
+    questions, test_files = _questions(bundle, {}, f"not graded: {reason}")
+    begun = time.perf_counter() if start is None else start
+    return Outcome(_record(sub, bundle, status, reason, questions, begun), test_files)
+
+
 def grade_submission(
     sub: Submission,
     bundle: Bundle,
@@ -408,8 +410,7 @@ def grade_submission(
             raise InvalidNotebook(sub.extra["error"])
         cells = code_cells(sub.content)
     except InvalidNotebook as err:
-        questions, test_files = _questions(bundle, {}, f"not graded: {err}")
-        return Outcome(_record(sub, bundle, "invalid", str(err), questions, start), test_files)
+        return ungraded(sub, bundle, "invalid", str(err), start)
     grading = _Grading(cells, limits)
     test_names = [] if referee else [f"tests/{p.name}" for p in bundle.test_paths]
     for _ in range(MAX_ATTEMPTS):

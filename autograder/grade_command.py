@@ -1,7 +1,9 @@
 """`autograder grade ASSIGNMENT SUBMISSIONS... --out DIR`: batch grading and its outputs.
 
-DIR receives results.jsonl (one record per submission, written as they come: a rerun resumes),
-grades.csv, canvas.csv, moodle.csv, feedback/STUDENT.html (+ index.html), summary.png, summary.md.
+Grading runs in threads on this machine, or with `--scheduler ADDRESS` on a Dask cluster
+(`autograder.cluster`). Either way DIR receives results.jsonl (one record per submission, written
+as they come: a rerun resumes), grades.csv, canvas.csv, moodle.csv, feedback/STUDENT.html
+(+ index.html), summary.png, summary.md.
 """
 
 from __future__ import annotations
@@ -9,11 +11,20 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.batch import RESULTS_FILE, LocalGrader, ResultStore, grade_all, plan
-from autograder.bundle import BundleError, autograder_only, unpack_bundle
+from autograder.batch import (
+    RESULTS_FILE,
+    Graders,
+    GradersUnavailable,
+    ResultStore,
+    local_grading,
+    plan,
+    record_all,
+)
+from autograder.bundle import Bundle, BundleError, unpack_bundle
 from autograder.config import CourseConfig
 from autograder.engine import GradingLimits
 from autograder.paths import ProjectPaths
@@ -24,7 +35,8 @@ from autograder.submissions import SubmissionsError, discover
 
 @dataclass(frozen=True)
 class GradeOptions:
-    """What the command line asked for."""
+    """What the command line asked for; `scheduler`: a Dask scheduler's address (grade on that
+    cluster; `workers` is then unused)."""
 
     assignment: str
     inputs: list[str]
@@ -32,6 +44,7 @@ class GradeOptions:
     workers: int
     time_limit: float | None = None
     memory_limit: int | None = None
+    scheduler: str | None = None
 
 
 def write_outputs(
@@ -65,8 +78,20 @@ def _hidden_paths(paths: ProjectPaths, inputs: list[str]) -> list[str]:
     return sorted(folders)
 
 
+def _graders(
+    options: GradeOptions, bundle: Bundle, limits: GradingLimits, hidden: list[str], log: Path
+) -> AbstractContextManager[Graders]:
+    """Threads on this machine, or the Dask cluster at `options.scheduler`."""
+    if options.scheduler is None:
+        return local_grading(bundle, limits, hidden, log, options.workers)
+    from autograder.cluster import cluster_grading  # Dask is imported only for --scheduler
+
+    return cluster_grading(options.scheduler, bundle, limits, hidden)
+
+
 def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) -> int:
-    """Grade, write the outputs, print the summary; 0 when every submission has its record."""
+    """Grade, write the outputs, print the summary; 0 when every submission has its record,
+    2 for bad input or when the cluster cannot be reached (or is lost: a rerun resumes)."""
     from autograder.reports.summary import summary_table
 
     assignment = course.assignment(options.assignment)
@@ -86,7 +111,7 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
         memory_mb=options.memory_limit or course.limits.memory_mb,
     )
     options.out.mkdir(parents=True, exist_ok=True)
-    if os.geteuid() != 0:
+    if os.geteuid() != 0 and options.scheduler is None:
         print("sandbox: not root: student code runs with resource limits only", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="autograder-bundle-") as tmp:
         try:
@@ -96,33 +121,30 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
             return 2
         store = ResultStore(options.out / RESULTS_FILE)
         submissions = found.submissions
-        done, pending = plan(submissions, store, bundle.hash)
-        print(
-            f"grading {len(pending)} of {len(submissions)} submissions of {options.assignment} "
-            f"with {options.workers} workers ({len(done)} unchanged since the last run); "
-            f"limits {limits.time_seconds:g} s, {limits.memory_mb} MB",
-            flush=True,
-        )
-        progress = Progress(len(submissions), done=len(done))
-        use_referee = (
-            not assignment.tests_in_student_process and autograder_only(bundle) is not None
-        )
         hidden = _hidden_paths(paths, options.inputs)
-        grader = LocalGrader(
-            bundle, limits, hidden, Path(tmp) / "zygote.log", use_referee=use_referee
-        )
         try:
-            records = grade_all(
-                submissions,
-                grader.grade,
-                workers=options.workers,
-                store=store,
-                autograder_hash=bundle.hash,
-                on_record=lambda record: progress.update(record.status),
-            )
-        finally:
-            progress.close()
-            grader.close()
+            with _graders(options, bundle, limits, hidden, Path(tmp) / "zygote.log") as graders:
+                done, pending = plan(submissions, store, bundle.hash)
+                print(
+                    f"grading {len(pending)} of {len(submissions)} submissions of "
+                    f"{options.assignment} {graders.description} ({len(done)} unchanged since "
+                    f"the last run); limits {limits.time_seconds:g} s, {limits.memory_mb} MB",
+                    flush=True,
+                )
+                progress = Progress(len(submissions), done=len(done))
+                try:
+                    records = record_all(
+                        submissions,
+                        graders.completions,
+                        store=store,
+                        autograder_hash=bundle.hash,
+                        on_record=lambda record: progress.update(record.status),
+                    )
+                finally:
+                    progress.close()
+        except GradersUnavailable as err:
+            print(f"autograder: {err}", file=sys.stderr)
+            return 2
         points = bundle.question_points()
     outputs = write_outputs(
         records, points, assignment.title, course.feedback.hidden_test_output, options.out

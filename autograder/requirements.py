@@ -2,7 +2,9 @@
 
 Starting from `GRADING_PACKAGES`, follow each installed distribution's declared dependencies
 (markers evaluated for the grading image's Python), and take every package's pin from the project's
-requirements.txt. otter-grader itself is added by otter (`otter-grader[grading,plugins]==7.0.0`).
+requirements.txt. otter-grader itself is added by otter (`otter-grader[grading,plugins]==7.0.0`);
+the grading engine the zip runs (see gradescope_zip) needs nothing beyond otter's own dependencies
+(nbformat, IPython, PyYAML).
 """
 
 from __future__ import annotations

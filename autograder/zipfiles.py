@@ -36,8 +36,21 @@ def write_reproducible_zip(
             archive.writestr(info, entries[name])
 
 
-def normalize_zip(path: Path, *, executables: frozenset[str] = frozenset()) -> None:
-    """Rewrite the zip at `path` in place as a reproducible zip with the same file contents."""
+def normalize_zip(
+    path: Path,
+    *,
+    executables: frozenset[str] = frozenset(),
+    changes: Mapping[str, bytes | None] | None = None,
+) -> None:
+    """Rewrite the zip at `path` in place as a reproducible zip with the same file contents.
+
+    `changes` (archive name -> bytes, or None to drop the entry) edits the contents on the way.
+    """
     with zipfile.ZipFile(path) as archive:
         entries = {i.filename: archive.read(i) for i in archive.infolist() if not i.is_dir()}
+    for name, content in (changes or {}).items():
+        if content is None:
+            entries.pop(name, None)
+        else:
+            entries[name] = content
     write_reproducible_zip(path, entries, executables=executables, compression=zipfile.ZIP_DEFLATED)
