@@ -36,6 +36,8 @@ from autograder.records import GradeRecord, Submission
 
 CONNECT_TIMEOUT = 5.0
 """Seconds to wait for the scheduler to answer."""
+WORKER_WAIT = 60.0
+"""Seconds to wait for a first worker to join a cluster that has none."""
 RETRIES = 2
 """Extra tries of a task that raised; a task whose worker died is moved by the scheduler itself
 (up to `distributed.scheduler.allowed-failures` deaths, then `KilledWorker`)."""
@@ -141,11 +143,13 @@ def describe(client: Client, address: str) -> str:
     workers = client.scheduler_info(n_workers=-1)["workers"]
     threads = sum(int(w.get("nthreads", 0)) for w in workers.values())
     text = f"on the Dask cluster at {address} ({len(workers)} workers, {threads} threads"
-    not_root = [addr for addr, uid in client.run(os.geteuid).items() if uid != 0]
+    uids = client.run(os.geteuid, on_error="ignore")
+    not_root = [addr for addr, uid in uids.items() if uid != 0]
     if not_root:
-        text += f"; {len(not_root)} not root: student code runs with resource limits only there"
-    if not workers:
-        text += "; grading starts when a worker joins"
+        text += (
+            f"; {len(not_root)} not root: student code there has resource limits only, and "
+            "network access (to the scheduler too)"
+        )
     return text + ")"
 
 
@@ -179,6 +183,13 @@ def cluster_grading(
         raise ValueError("cluster grading ships the autograder zip: unpack_bundle the zip")
     client = connect(address)
     try:
+        try:
+            client.wait_for_workers(1, timeout=WORKER_WAIT)
+        except TimeoutError:
+            raise GradersUnavailable(
+                f"the Dask cluster at {address} has had no worker for {WORKER_WAIT:g} s: "
+                f"start some with `dask worker {address}`"
+            ) from None
         job = Job(bundle.hash, tuple(p.stem for p in bundle.test_paths), limits, tuple(hidden))
         zip_data = client.scatter(bundle.zip_path.read_bytes(), broadcast=True)
         run = uuid.uuid4().hex[:12]

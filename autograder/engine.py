@@ -26,11 +26,16 @@ import nbformat
 
 from autograder.bundle import Bundle, GradingLimits, copy_support_files
 from autograder.records import GradeRecord, QuestionRecord, Submission, TestRecord
-from autograder.referee.process import Referee, RefereeError
+from autograder.referee.process import Referee, RefereeError, test_budget
 from autograder.sandbox.launcher import SandboxError, Zygote
 from autograder.sandbox.slots import Slot, end_processes
 
-MAX_ATTEMPTS = 3
+MAX_CELL_RETRIES = 3
+"""Reruns after a cell ended the process (each time without that cell)."""
+MAX_TEST_RETRIES = 30
+"""Reruns after a test ended the process (each time without the tests already run)..."""
+RETRY_BUDGET_FACTOR = 4
+"""... as long as grading this submission has taken under this many times `time_seconds`."""
 GRACE_SECONDS = 5.0
 _MAX_LINE = 1 << 16
 _PASSED = "✅ Test case passed"
@@ -76,6 +81,7 @@ class _Attempt:
     killed_for_time: bool = False
     memory_cell: int | None = None
     died_in_test: bool = False
+    stopped_why: str = ""
     exit: str = ""
     fatal: str = ""
 
@@ -112,8 +118,15 @@ class _Channel:
         return event
 
 
-def _apply(attempt: _Attempt, event: dict) -> None:
+_TEST_EVENTS = ("test_start", "test", "done")
+
+
+def _apply(attempt: _Attempt, event: dict, *, tests_here: bool) -> None:
+    """Record one child event. Without `tests_here` (the referee runs the tests), test results
+    from the child are never believed: a student can write to the child's socket."""
     kind = event["event"]
+    if kind in _TEST_EVENTS and not tests_here:
+        return
     if kind == "sandbox":
         attempt.isolation_missing = [str(m) for m in event.get("missing", [])]
     elif kind == "cell":
@@ -163,7 +176,7 @@ def _watch(
         if event is None:
             return
         before = attempt.cells_done
-        _apply(attempt, event)
+        _apply(attempt, event, tests_here=not cells_only)
         if event["event"] == "cell_error" and "MemoryError" in str(event.get("type")):
             attempt.memory_cell = int(event["index"])
             os.kill(pid, signal.SIGKILL)
@@ -178,7 +191,9 @@ def _referee_tests(
     referee: Referee, sock: socket.socket, pid: int, attempt: _Attempt, request: dict
 ) -> None:
     """Let the referee run the tests against the child; record what it reports."""
-    deadline = time.monotonic() + float(request["time_seconds"]) + 2 * GRACE_SECONDS + 30
+    deadline = (
+        time.monotonic() + test_budget(float(request["time_seconds"]))[1] + GRACE_SECONDS + 30
+    )
     try:
         for message in referee.run(sock, pid, request, deadline):
             if "start" in message:
@@ -189,6 +204,7 @@ def _referee_tests(
             elif message.get("done"):
                 attempt.tests_interrupted = bool(message.get("timed_out"))
                 attempt.died_in_test = bool(message.get("died"))
+                attempt.stopped_why = str(message.get("stopped", ""))
                 attempt.done = not attempt.died_in_test
     except (TimeoutError, RefereeError, OSError) as err:
         os.kill(pid, signal.SIGKILL)
@@ -216,6 +232,7 @@ class _Grading:
         self.error = ""
         self.missing_isolation: list[str] = []
         self.cell_errors: dict[int, tuple[str, str]] = {}
+        self.troubled_questions: set[str] = set()  # a test of theirs ended the process
 
     def config(self, bundle_tests: list[str], workdir: Path, slot: Slot, hidden: list[str]) -> dict:
         """The child's configuration; no `bundle_tests` means the referee runs the tests."""
@@ -261,9 +278,7 @@ class _Grading:
             )
         if attempt.tests_interrupted:
             self.timeout = True
-            self.notes.append(
-                f"the tests were stopped at the {self.limits.time_seconds:g} s time limit"
-            )
+            self.notes.append("some tests were stopped at their time limit")
         if attempt.done:
             return False
         if attempt.fatal:
@@ -291,7 +306,9 @@ class _Grading:
             self.notes.append(f"the tests were stopped at the {self.limits.time_seconds:g} s limit")
             return False
         if attempt.died_in_test and attempt.current_test is not None:
-            self.notes.append(f"a test of {attempt.current_test[0]} ended the grading process")
+            self.troubled_questions.add(attempt.current_test[0])
+            why = attempt.stopped_why or "it ended the grading process"
+            self.notes.append(f"in a test of {attempt.current_test[0]}, {why}; other tests rerun")
             return True
         if attempt.current_test is not None and attempt.current_test not in self.tests:
             name, case = attempt.current_test
@@ -413,7 +430,8 @@ def grade_submission(
         return ungraded(sub, bundle, "invalid", str(err), start)
     grading = _Grading(cells, limits)
     test_names = [] if referee else [f"tests/{p.name}" for p in bundle.test_paths]
-    for _ in range(MAX_ATTEMPTS):
+    retries = {"cells": 0, "tests": 0}
+    while True:
         workdir = Path(tempfile.mkdtemp(prefix="submission-"))
         try:
             copy_support_files(bundle, workdir, with_tests=referee is None)
@@ -430,6 +448,7 @@ def grade_submission(
                     request = {
                         "tests": [str(p) for p in bundle.test_paths],
                         "skip": [list(key) for key in grading.tests],
+                        "defer": sorted(grading.troubled_questions),
                         "time_seconds": limits.time_seconds,
                     }
                     _referee_tests(referee, sock, pid, attempt, request)
@@ -440,11 +459,20 @@ def grade_submission(
             shutil.rmtree(workdir, ignore_errors=True)
         if not again:
             break
-    else:
-        grading.error = grading.error or "the notebook ended the grading process too many times"
+        phase = "tests" if attempt.cells_done else "cells"
+        retries[phase] += 1
+        if phase == "cells" and retries[phase] > MAX_CELL_RETRIES:
+            grading.error = "the notebook ended the grading process too many times"
+            break
+        spent = time.perf_counter() - start
+        if retries[phase] > MAX_TEST_RETRIES or spent > RETRY_BUDGET_FACTOR * limits.time_seconds:
+            grading.timeout = True
+            grading.notes.append(f"grading stopped after {spent:.0f} s; later tests did not run")
+            break
     why = "not run: " + (grading.error or "the time limit was reached first")
     questions, test_files = _questions(bundle, grading.tests, why)
-    message = "; ".join(filter(None, [grading.error, *grading.notes, grading.errors_note()]))
+    notes = dict.fromkeys([grading.error, *grading.notes, grading.errors_note()])
+    message = "; ".join(filter(None, notes))
     record = _record(sub, bundle, grading.status(), message, questions, start)
     return Outcome(record, test_files, tuple(grading.missing_isolation))
 

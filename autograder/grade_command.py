@@ -69,9 +69,10 @@ def write_outputs(
     }
 
 
-def _hidden_paths(paths: ProjectPaths, inputs: list[str]) -> list[str]:
-    """Folders student code must not see: the project and wherever the submissions came from."""
-    folders = {str(paths.root)}
+def _hidden_paths(paths: ProjectPaths, inputs: list[str], out: Path) -> list[str]:
+    """Folders student code must not see: the project, wherever the submissions came from and
+    the output folder (other students' results and feedback)."""
+    folders = {str(paths.root), str(out.resolve())}
     for item in inputs:
         path = Path(item).resolve()
         folders.add(str(path if path.is_dir() else path.parent))
@@ -121,7 +122,7 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
             return 2
         store = ResultStore(options.out / RESULTS_FILE)
         submissions = found.submissions
-        hidden = _hidden_paths(paths, options.inputs)
+        hidden = _hidden_paths(paths, options.inputs, options.out)
         try:
             with _graders(options, bundle, limits, hidden, Path(tmp) / "zygote.log") as graders:
                 done, pending = plan(submissions, store, bundle.hash)

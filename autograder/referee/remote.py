@@ -77,6 +77,10 @@ class RefereePeer(Peer):
         proxy = RemoteCallable if node.get("callable") is True else RemoteObject
         return proxy(self, ident, kind)
 
+    def start_test(self, deadline: float) -> None:
+        """A new test case: its own deadline, and a fresh chance to be interrupted politely."""
+        self.deadline, self._interrupted = deadline, False
+
     def on_timeout(self) -> None:
         self.timed_out = True
         if not self._interrupted:
@@ -85,7 +89,7 @@ class RefereePeer(Peer):
             self.deadline = time.monotonic() + self.grace
             return
         _signal(self.pid, signal.SIGKILL)
-        self.stopped = "your code did not finish within the time limit"
+        self.stopped = "your code did not stop at the time limit and was ended"
         raise StudentCodeStopped(self.stopped)
 
     def ask(self, op: str, fields: dict, values: dict | None = None) -> dict:
@@ -96,8 +100,9 @@ class RefereePeer(Peer):
             return self.request(op, fields, values or {})
         except RemoteError as err:
             if err.kind == "TimeoutError" and self._interrupted:
-                self.stopped = "your code did not finish within the time limit"
-                raise StudentCodeStopped(self.stopped) from None
+                raise TimeoutError(
+                    "your code did not finish within this test's time limit"
+                ) from None
             _raise_as_student(err)
         except (PeerGone, WireError) as err:
             self.stopped = f"your code ended the grading process ({err})"

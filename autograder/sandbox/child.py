@@ -68,6 +68,17 @@ def _short(text: str) -> str:
     return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS] + " ..."
 
 
+_KEPT_VARIABLES = ("PATH", "LANG", "LC_ALL", "MPLBACKEND", "PYTHONDONTWRITEBYTECODE")
+_ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _clean_environment() -> None:
+    """Student code sees no variable of the grader's (tokens, paths), only what Python needs."""
+    kept = {k: os.environ[k] for k in (*_KEPT_VARIABLES, *_ONE_THREAD) if k in os.environ}
+    os.environ.clear()
+    os.environ.update(kept, HOME=os.getcwd(), IPYTHONDIR=os.path.join(os.getcwd(), ".ipython"))
+
+
 def _quiet_otter() -> None:
     """`grader.check`/`export` calls in the notebook do nothing while grading (tests run later)."""
     import otter
@@ -163,7 +174,7 @@ def main(channel_fd: int, config: dict[str, Any]) -> None:
         isolation = isolate(
             config["workdir"], config["uid"], config["hidden"], Limits(**config["limits"])
         )
-        os.environ.update(HOME=os.getcwd(), IPYTHONDIR=os.path.join(os.getcwd(), ".ipython"))
+        _clean_environment()
         report.send(event="sandbox", applied=isolation.applied, missing=isolation.missing)
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):

