@@ -213,3 +213,35 @@ def test_submission_without_exactly_one_notebook_scores_zero_with_a_message(
     scores = _question_scores(results)
     assert list(scores) == list(course.assignment(ASSIGNMENT).questions)
     assert set(scores.values()) == {0}
+
+
+GRADESCOPE_ATTACKS = (
+    "patch_assert_allclose",
+    "patch_otter_test_file_run",
+    "write_results_files",
+    "forge_grading_events",
+    "import_nnref",
+)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("attack", GRADESCOPE_ATTACKS)
+def test_attacks_score_their_honest_twin_on_gradescope(built, attack, tmp_path):
+    """The same protection in the Gradescope zip: an attack scores what its honest twin does."""
+    from tests.integrity.attacks import ATTACKS, BASES
+    from tests.integrity.corpus import render
+
+    paths, _ = built
+    solution = nbformat.read(paths.solution_notebook(ASSIGNMENT), as_version=4)
+    chosen = next(a for a in ATTACKS if a.name == attack)
+    scores = {}
+    for stem, notebook in (
+        ("twin", render(solution, BASES[chosen.base], None)),
+        (attack, render(solution, BASES[chosen.base], chosen)),
+    ):
+        upload = {f"{ASSIGNMENT}.ipynb": nbformat.writes(notebook).encode()}
+        results, _ = _run_on_gradescope(paths.autograder_zip(ASSIGNMENT), upload, tmp_path / stem)
+        _check_gradescope_schema(results)
+        scores[stem] = _question_scores(results)
+    assert scores[attack] == scores["twin"]
+    assert sum(scores["twin"].values()) < 100
