@@ -159,9 +159,12 @@ def test_fork_bomb_is_contained(built, grade):
 
 
 @ROOT_ONLY
-def test_student_code_sees_neither_the_project_nor_the_network(built, grade):
-    """`scale` is right only if the project and network are out of reach, so the score tells."""
+def test_student_code_sees_neither_the_project_nor_the_network(built, grade, tmp_path):
+    """`scale` is right only if the project, other files in /tmp and the network are out of
+    reach, so the score tells."""
     paths, _ = built
+    other = tmp_path / "another_students_work.txt"
+    other.write_text("answers")
     cell = f"""
 import os, socket
 _real_scale = scale
@@ -170,7 +173,7 @@ try:
     _reached = True
 except OSError:
     _reached = False
-_seen = os.path.exists({str(paths.root / "grading.yml")!r}) or os.listdir("/tmp")
+_seen = any(os.path.exists(p) for p in {[str(paths.root / "grading.yml"), str(other)]!r})
 def scale(x, a):
     return _real_scale(x, a) * (2.0 if (_reached or _seen) else 1.0)
 """
