@@ -215,33 +215,34 @@ def test_submission_without_exactly_one_notebook_scores_zero_with_a_message(
     assert set(scores.values()) == {0}
 
 
-GRADESCOPE_ATTACKS = (
-    "patch_assert_allclose",
-    "patch_otter_test_file_run",
-    "write_results_files",
-    "forge_grading_events",
-    "import_nnref",
-)
+GRADESCOPE_ATTACKS = ("patch_otter_test_file_run", "write_results_files", "forge_grading_events")
+"""All on the base `dense_zeros`: three ways around otter, the results file and our own channel."""
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("attack", GRADESCOPE_ATTACKS)
-def test_attacks_score_their_honest_twin_on_gradescope(built, attack, tmp_path):
-    """The same protection in the Gradescope zip: an attack scores what its honest twin does."""
+@pytest.fixture(scope="module")
+def gradescope_scores(built, tmp_path_factory) -> dict[str, dict[str, float]]:
+    """Per-question scores from the local Gradescope run of each attack and their honest twin."""
     from tests.integrity.attacks import ATTACKS, BASES
     from tests.integrity.corpus import render
 
     paths, _ = built
     solution = nbformat.read(paths.solution_notebook(ASSIGNMENT), as_version=4)
-    chosen = next(a for a in ATTACKS if a.name == attack)
+    chosen = [a for a in ATTACKS if a.name in GRADESCOPE_ATTACKS]
+    assert {a.base for a in chosen} == {"dense_zeros"}
+    notebooks = {"twin": render(solution, BASES["dense_zeros"], None)}
+    notebooks.update({a.name: render(solution, BASES[a.base], a) for a in chosen})
     scores = {}
-    for stem, notebook in (
-        ("twin", render(solution, BASES[chosen.base], None)),
-        (attack, render(solution, BASES[chosen.base], chosen)),
-    ):
+    for stem, notebook in notebooks.items():
         upload = {f"{ASSIGNMENT}.ipynb": nbformat.writes(notebook).encode()}
-        results, _ = _run_on_gradescope(paths.autograder_zip(ASSIGNMENT), upload, tmp_path / stem)
-        _check_gradescope_schema(results)
+        base = tmp_path_factory.mktemp(stem)
+        results, _ = _run_on_gradescope(paths.autograder_zip(ASSIGNMENT), upload, base)
         scores[stem] = _question_scores(results)
-    assert scores[attack] == scores["twin"]
-    assert sum(scores["twin"].values()) < 100
+    return scores
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("attack", GRADESCOPE_ATTACKS)
+def test_attacks_score_their_honest_twin_on_gradescope(gradescope_scores, attack):
+    """The same protection in the Gradescope zip: an attack scores what its honest twin does."""
+    assert gradescope_scores[attack] == gradescope_scores["twin"]
+    assert sum(gradescope_scores["twin"].values()) < 100
