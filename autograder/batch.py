@@ -150,13 +150,17 @@ class LocalGrader:
 def plan(
     submissions: list[Submission], store: ResultStore, autograder_hash: str
 ) -> tuple[dict[int, GradeRecord], list[int]]:
-    """Records already in `store` by input index, and the indices still to grade."""
+    """Records already in `store` by input index, and the indices still to grade.
+
+    A record with status `error` (the grading itself failed: a dead worker, a lost process) is
+    graded again, so a rerun retries what went wrong.
+    """
     known = store.load()
     done: dict[int, GradeRecord] = {}
     pending: list[int] = []
     for i, sub in enumerate(submissions):
         record = known.get((sub.content_hash, autograder_hash))
-        if record is None:
+        if record is None or record.status == "error":
             pending.append(i)
         else:
             done[i] = _as_submitted(record, sub)

@@ -188,7 +188,8 @@ def test_resume_grades_only_what_changed(tmp_path):
         from autograder.records import GradeRecord
 
         calls.append(sub.student_id)
-        return GradeRecord(sub.file, sub.student_id, "graded", "", (), sub.content_hash, "h")
+        status = "error" if sub.student_id == "flaky" and calls.count("flaky") == 1 else "graded"
+        return GradeRecord(sub.file, sub.student_id, status, "", (), sub.content_hash, "h")
 
     subs = [Submission(f"{n}.ipynb", n.encode(), n) for n in ("a", "b", "c")]
     store = ResultStore(tmp_path / "results.jsonl")
@@ -202,3 +203,10 @@ def test_resume_grades_only_what_changed(tmp_path):
     assert [r.student_id for r in second] == ["a", "b", "c", "d"]
     again = grade_all(changed, fake_grade, workers=1, store=store, autograder_hash="other")
     assert len(calls) == 8 and len(again) == 4
+    flaky = [Submission("f.ipynb", b"f", "flaky")]
+    assert (
+        grade_all(flaky, fake_grade, workers=1, store=store, autograder_hash="h")[0].status
+        == "error"
+    )
+    retried = grade_all(flaky, fake_grade, workers=1, store=store, autograder_hash="h")
+    assert retried[0].status == "graded" and calls.count("flaky") == 2  # errors are retried
