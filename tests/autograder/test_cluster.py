@@ -25,6 +25,7 @@ from autograder.batch import RESULTS_FILE
 from autograder.config import load_config
 from autograder.grade_command import GradeOptions, run_grade
 from autograder.paths import project_paths
+from tests.mutants.runner import ensure_built
 
 pytestmark = pytest.mark.slow
 
@@ -35,8 +36,7 @@ SLEEP_SECONDS = 8
 
 @pytest.fixture(scope="module")
 def course():
-    if not PATHS.autograder_zip(ASSIGNMENT).is_file():
-        pytest.skip(f"run `autograder build {ASSIGNMENT}` first")
+    ensure_built(ASSIGNMENT, PATHS.root)
     return load_config(PATHS.config_file)
 
 
