@@ -27,6 +27,7 @@ import nbformat
 from autograder.bundle import Bundle, GradingLimits, copy_support_files
 from autograder.records import GradeRecord, QuestionRecord, Submission, TestRecord
 from autograder.referee.process import Referee, RefereeError, test_budget
+from autograder.sandbox.cases import FAILED, PASSED
 from autograder.sandbox.launcher import SandboxError, Zygote
 from autograder.sandbox.slots import Slot, end_processes
 
@@ -38,7 +39,6 @@ RETRY_BUDGET_FACTOR = 4
 """... as long as grading this submission has taken under this many times `time_seconds`."""
 GRACE_SECONDS = 5.0
 _MAX_LINE = 1 << 16
-_PASSED = "✅ Test case passed"
 
 
 class InvalidNotebook(ValueError):
@@ -314,7 +314,7 @@ class _Grading:
             name, case = attempt.current_test
             self.tests[attempt.current_test] = (
                 False,
-                f"❌ Test case failed\nthis test ended the grading process ({how}): "
+                f"{FAILED}this test ended the grading process ({how}): "
                 "your code must not exit or crash Python",
             )
             self.notes.append(f"a test of {name} ended the grading process ({how})")
@@ -349,10 +349,8 @@ def _questions(bundle: Bundle, tests: dict[tuple[str, int], tuple[bool, str]], w
     for test_file in test_files:
         test_file.test_case_results = []
         for case, test_case in enumerate(test_file.test_cases):
-            passed, message = tests.get(
-                (test_file.name, case), (False, f"❌ Test case failed\n{why_missing}")
-            )
-            passed = passed and message == _PASSED
+            passed, message = tests.get((test_file.name, case), (False, FAILED + why_missing))
+            passed = passed and message == PASSED
             test_file.test_case_results.append(
                 TestCaseResult(test_case=test_case, message=message, passed=passed)
             )

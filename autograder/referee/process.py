@@ -23,9 +23,8 @@ from typing import Any
 
 import autograder
 from autograder.referee.remote import RefereePeer, RemoteNamespace
+from autograder.sandbox.cases import run_case
 
-PASSED = "✅ Test case passed"
-FAILED = "❌ Test case failed\n"
 _ONE_THREAD = {v: "1" for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
 
 
@@ -66,11 +65,7 @@ def run_tests(control: socket.socket, request: dict, channel: socket.socket) -> 
             break
         _send(control, {"start": [test_file.name, case]})
         peer.start_test(min(end, time.monotonic() + per_test))
-        try:
-            test_case.body.call_func(namespace)
-            passed, message = True, PASSED
-        except Exception as err:  # noqa: BLE001 - a failing test is any exception
-            passed, message = False, FAILED + test_file._generate_error_message(err)
+        passed, message = run_case(test_file, test_case, namespace)
         _send(control, {"test": [test_file.name, case], "passed": passed, "message": message})
     if not peer.stopped:
         try:

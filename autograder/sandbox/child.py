@@ -22,12 +22,11 @@ import socket
 import sys
 from typing import Any
 
+from autograder.sandbox.cases import run_case
 from autograder.sandbox.isolation import Limits, isolate
 from autograder.sandbox.serve import serve
 
 MESSAGE_CHARS = 4000
-_PASSED = "✅ Test case passed"
-_FAILED = "❌ Test case failed\n"
 
 
 class _Discard:
@@ -145,11 +144,7 @@ def _run_tests(namespace: dict, config: dict[str, Any], report: _Reporter, stop:
                 continue
             report.send(event="test_start", file=test_file.name, case=case)
             try:
-                test_case.body.call_func(namespace)
-                passed, message = True, _PASSED
-            except Exception as err:  # noqa: BLE001 - a failing test is any exception
-                passed = False
-                message = _FAILED + test_file._generate_error_message(err)
+                passed, message = run_case(test_file, test_case, namespace)
             except KeyboardInterrupt:
                 return False
             if stop["requested"]:
