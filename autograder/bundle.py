@@ -76,7 +76,8 @@ class Settings:
 class Bundle:
     """`root/tests/*.py`, `root/files/` (copied beside each submission), otter_config.json.
 
-    `zip_path` is the zip it was unpacked from, None when described in place.
+    `zip_path` is the zip it was unpacked from, None when described in place; `settings` what
+    the build recorded (None for a zip not built by `autograder build`).
     """
 
     zip_path: Path | None
@@ -84,6 +85,7 @@ class Bundle:
     hash: str
     assignment: str
     test_paths: tuple[Path, ...]
+    settings: Settings | None = None
 
     @property
     def files_dir(self) -> Path:
@@ -97,8 +99,7 @@ class Bundle:
     def uses_referee(self) -> bool:
         """Whether the tests run in the trusted referee: the build recorded the answer key's
         files (so the student's process can do without them) and did not ask otherwise."""
-        settings = Settings.read(self.root)
-        return settings is not None and not settings.tests_in_student_process
+        return self.settings is not None and not self.settings.tests_in_student_process
 
     def question_points(self) -> dict[str, float]:
         return {tf.name: float(tf.possible) for tf in self.load_test_files()}
@@ -126,6 +127,7 @@ def _describe(
         hash=digest,
         assignment=str(config.get("assignment_name", (zip_path or root).stem)),
         test_paths=tuple(tests[name] for name in order),
+        settings=Settings.read(root),
     )
 
 
@@ -168,7 +170,7 @@ def copy_support_files(bundle: Bundle, workdir: Path, *, with_tests: bool) -> No
     `with_tests` (tests run beside the notebook, as otter does): also tests/ and the
     autograder-only files; otherwise the folder holds nothing a student did not receive.
     """
-    settings = Settings.read(bundle.root)
+    settings = bundle.settings
     leave_out = [] if with_tests or settings is None else list(settings.autograder_only)
     shutil.copytree(
         bundle.files_dir,

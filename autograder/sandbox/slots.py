@@ -47,6 +47,7 @@ def acquire_slot() -> Slot:
 
 
 def _pids_of(uid: int) -> list[int]:
+    """Live processes of `uid` (zombies are already dead: they only wait to be reaped)."""
     pids = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -55,9 +56,10 @@ def _pids_of(uid: int) -> list[int]:
             status = (entry / "status").read_text()
         except OSError:
             continue
-        for line in status.splitlines():
-            if line.startswith("Uid:") and int(line.split()[1]) == uid:
-                pids.append(int(entry.name))
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        uids, state = fields.get("Uid", "").split(), fields.get("State", "").strip()
+        if uids and int(uids[0]) == uid and not state.startswith("Z"):
+            pids.append(int(entry.name))
     return pids
 
 
