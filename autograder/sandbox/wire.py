@@ -202,7 +202,7 @@ class Decoder:
     def _tensor(array: np.ndarray, requires_grad: bool) -> Any:
         import torch
 
-        tensor = torch.from_numpy(np.ascontiguousarray(array))
+        tensor = torch.from_numpy(array.copy(order="C"))  # keeps 0-d shapes
         if requires_grad and tensor.is_floating_point():
             tensor.requires_grad_(True)
         return tensor

@@ -157,3 +157,24 @@ def test_the_encoder_hands_anything_else_to_its_fallback():
         Encoder(_refuse).encode({"Z": Anything()})
     with pytest.raises(TypeError, match="cannot send ndarray"):
         Encoder(_refuse).encode(np.array([Anything()], dtype=object))
+
+
+def test_plain_values_keep_their_types_shapes_and_dtypes():
+    import torch
+
+    values = {
+        "loss": torch.tensor(1.5, dtype=torch.float64, requires_grad=True),
+        "scalar": torch.tensor(3),
+        "transposed": torch.arange(6.0).reshape(2, 3).T,
+        "float32": np.float32(0.25),
+        "array0d": np.array(2.0),
+        "nested": ([1, 2.5, "x", None], {"k": (True, 2**60)}),
+    }
+    encoder = Encoder(_refuse)
+    node = encoder.encode(values)
+    got = _decode(json.loads(json.dumps(node)), encoder.arrays)
+    assert got["loss"].shape == () and got["loss"].requires_grad
+    assert got["scalar"].shape == () and got["scalar"].dtype == torch.int64
+    assert torch.equal(got["transposed"], values["transposed"])
+    assert type(got["float32"]) is np.float32 and got["array0d"].shape == ()
+    assert got["nested"] == values["nested"]
