@@ -10,9 +10,11 @@ works by copy-restore: arguments travel by value and what the student's function
 from __future__ import annotations
 
 import builtins
+import inspect
 import os
 import signal
 import socket
+import textwrap
 import time
 from collections.abc import Iterator, MutableMapping
 from typing import Any
@@ -52,6 +54,7 @@ class RefereePeer(Peer):
         self._interrupted = False
         self.active: list[tuple[list, dict]] = []  # our arguments of the calls in progress
         self.memo = {}
+        self._scenarios: dict[str, RemoteCallable] = {}
 
     def handle(self, op: str, header: dict, decode: Any) -> Any:
         """A callback from student code; first copy in what the student did to the arguments
@@ -80,6 +83,20 @@ class RefereePeer(Peer):
     def start_test(self, deadline: float) -> None:
         """A new test case: its own deadline, and a fresh chance to be interrupted politely."""
         self.deadline, self._interrupted = deadline, False
+
+    def scenario(self, function: Any) -> RemoteCallable:
+        """`function` (a test's scenario, see nncheck.scenario) defined in the student's process.
+
+        Its source is sent once per submission; what the student's process makes of it can only
+        change the data it sends back, which the test then judges here.
+        """
+        source = textwrap.dedent(inspect.getsource(function))
+        if source not in self._scenarios:
+            reply = self.ask("define", {"source": source, "name": function.__name__})["reply"]
+            if not isinstance(reply, RemoteCallable):
+                raise StudentCodeStopped("the student's process did not define a test scenario")
+            self._scenarios[source] = reply
+        return self._scenarios[source]
 
     def on_timeout(self) -> None:
         self.timed_out = True
@@ -178,6 +195,10 @@ class RemoteObject:
             return str(self._ask("str"))
         except (StudentCodeStopped, Exception):  # noqa: BLE001
             return f"<{self._type} object>"
+
+    def run_scenario_in_student_process(self, scenario: Any, args: tuple, kwargs: dict) -> Any:
+        """`nncheck.in_student`'s hook: run a test's scenario where this object lives."""
+        return self._peer.scenario(scenario)(*args, **kwargs)
 
 
 class RemoteCallable(RemoteObject):
