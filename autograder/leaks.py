@@ -6,7 +6,8 @@ Secrets of a master:
   a solution Markdown cell that otter drops;
 - every statement of a hidden test, as written and as otter rewrites it (`ast.unparse`).
 Statements, not lines, so a multi-line call is one secret and its `) from None` tail is none.
-Not secret: trivial statements (imports, `...`, `pass`, bare names, punctuation, comments), text
+Not secret: trivial statements (imports, `...`, `pass`, bare names, punctuation, comments, a
+name set to an empty or zero value such as `losses = []`), text
 that the master's ordinary cells show anyway (the prompt may state a formula the solution
 implements), and, for hidden tests only, text also in a public test (shared set-up lines).
 Public tests are NOT exempt for solutions: a public test message that spells out the answer leaks.
@@ -31,6 +32,7 @@ _TRIVIAL = re.compile(
     r"""^(?:
         \#.* | \.\.\. | pass | else: | try: | finally: | break | continue | return
       | (?:return\s+)?[A-Za-z_][\w.]* ,?       # a lone (dotted) name, maybe returned
+      | [A-Za-z_]\w*\s*=\s*(?:\[\]|\{\}|\(\)|None|0|0\.0|True|False)  # an empty start
       | [\s\[\](){}:,;.'"`*\#-]*                 # punctuation, docstring quotes, rules
       | (?:import|from)\s.*                      # imports
     )$""",

@@ -6,7 +6,7 @@ import nbformat
 import pytest
 
 from autograder.config import load_config
-from autograder.leaks import find_leaks, find_secrets
+from autograder.leaks import _meaningful, find_leaks, find_secrets
 from autograder.master import parse_master
 from autograder.verify import released_leaks
 
@@ -61,6 +61,12 @@ def test_secrets_are_removed_solution_statements_and_hidden_test_statements(tiny
 )
 def test_what_students_get_by_design_is_not_secret(tiny_secrets, shown_by_design):
     assert shown_by_design not in tiny_secrets
+
+
+def test_a_name_set_to_an_empty_start_is_not_secret_but_a_value_is():
+    # `losses = []` opens loops in many notebooks; a hidden test using it reveals nothing
+    texts = ["losses = []", "total = 0.0", "seen = {}", "done = None", "losses = [0.5]"]
+    assert _meaningful(texts) == {"losses = [0.5]"}
 
 
 def test_a_planted_solution_line_and_hidden_test_line_are_found(tiny_secrets, tmp_path):

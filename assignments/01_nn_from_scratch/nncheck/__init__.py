@@ -1,12 +1,15 @@
 """Student-facing checks: compare results with expected ones and name the likely mistake.
 
-Shipped with every assignment; needs only NumPy and contains no reference implementations.
+Shipped with every assignment; contains no reference implementations and needs only NumPy
+(`nncheck.torch_models`, for assignment 2's tests, also PyTorch). `in_student` lets a test run
+the part that drives the student's code where that code lives (see `nncheck.scenario`).
 """
 
 from nncheck.compare import assert_close, assert_not_mutated, assert_shape, relative_error
 from nncheck.convert import as_float_array, unpack_result
 from nncheck.diagnose import diagnose
 from nncheck.fixtures import load_fixtures
+from nncheck.scenario import in_student
 from nncheck.tolerances import get_tolerance, gradcheck_threshold, load_tolerances
 
 __all__ = [
@@ -17,6 +20,7 @@ __all__ = [
     "diagnose",
     "get_tolerance",
     "gradcheck_threshold",
+    "in_student",
     "load_fixtures",
     "load_tolerances",
     "relative_error",
