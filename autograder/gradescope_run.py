@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from autograder.bundle import SETTINGS_FILE, BundleError, Settings, describe_bundle
-from autograder.engine import Outcome, grade_submission
+from autograder.engine import Outcome, grade_submission, ungraded
 from autograder.records import Submission
 from autograder.referee.process import Referee
 from autograder.sandbox.launcher import Zygote
@@ -85,6 +85,10 @@ def grade(base: Path, log: Path) -> tuple[Outcome, dict[str, Any]]:
         raise BundleError(f"{source / SETTINGS_FILE} is missing: rebuild with `autograder build`")
     bundle = describe_bundle(source, list(settings.questions))
     submission = find_submission(base / "submission")
+    if submission.extra.get("error"):  # nothing to run: no sandbox, no referee
+        return ungraded(
+            submission, bundle, "invalid", submission.extra["error"]
+        ), bundle.otter_config
     slot = acquire_slot()
     referee = Referee(bundle.files_dir) if bundle.uses_referee else None
     try:
