@@ -28,6 +28,7 @@ from autograder.bundle import Bundle, GradingLimits, copy_support_files
 from autograder.records import GradeRecord, QuestionRecord, Submission, TestRecord
 from autograder.referee.process import Referee, RefereeError, test_budget
 from autograder.sandbox.cases import FAILED, PASSED
+from autograder.sandbox.cputime import WALL_FACTOR, CpuBudget
 from autograder.sandbox.launcher import SandboxError, Zygote
 from autograder.sandbox.slots import Slot, end_processes
 
@@ -156,7 +157,8 @@ def _watch(
 
     `cells_only`: return once the notebook has run (the referee runs the tests).
     """
-    deadline = time.monotonic() + limits.time_seconds
+    budget = CpuBudget(pid, limits.time_seconds)
+    deadline = budget.first_deadline
     interrupted = False
     while not attempt.done:
         try:
@@ -166,6 +168,10 @@ def _watch(
                 attempt.killed_for_time = True
                 os.kill(pid, signal.SIGKILL)
                 return
+            later = budget.later_deadline()
+            if later is not None:  # it was waiting for a CPU: its CPU seconds are not used up
+                deadline = later
+                continue
             interrupted = True
             os.kill(pid, signal.SIGINT)
             deadline = time.monotonic() + GRACE_SECONDS
@@ -184,7 +190,8 @@ def _watch(
         if attempt.cells_done and not before:
             if cells_only:
                 return
-            deadline, interrupted = time.monotonic() + limits.time_seconds, False
+            budget = CpuBudget(pid, limits.time_seconds)
+            deadline, interrupted = budget.first_deadline, False
 
 
 def _referee_tests(
@@ -192,7 +199,10 @@ def _referee_tests(
 ) -> None:
     """Let the referee run the tests against the child; record what it reports."""
     deadline = (
-        time.monotonic() + test_budget(float(request["time_seconds"]))[1] + GRACE_SECONDS + 30
+        time.monotonic()
+        + sum(test_budget(float(request["time_seconds"]))) * WALL_FACTOR
+        + GRACE_SECONDS
+        + 30
     )
     try:
         for message in referee.run(sock, pid, request, deadline):

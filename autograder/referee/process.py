@@ -24,6 +24,7 @@ from typing import Any
 import autograder
 from autograder.referee.remote import RefereePeer, RemoteNamespace
 from autograder.sandbox.cases import run_case
+from autograder.sandbox.cputime import CpuBudget
 
 _ONE_THREAD = {v: "1" for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
 
@@ -33,8 +34,9 @@ def _send(control: socket.socket, message: dict) -> None:
 
 
 def test_budget(time_seconds: float) -> tuple[float, float]:
-    """(seconds per test case, seconds for all the tests): a hanging function costs the test
-    cases that call it, not every later question."""
+    """(seconds per test case, seconds for all the tests), CPU seconds of the student's process
+    (see sandbox/cputime.py): a hanging function costs the test cases that call it, not every
+    later question."""
     return max(10.0, time_seconds / 3), 3 * time_seconds
 
 
@@ -49,7 +51,7 @@ def run_tests(control: socket.socket, request: dict, channel: socket.socket) -> 
 
     peer = RefereePeer(channel, int(request["pid"]))
     per_test, total = test_budget(float(request["time_seconds"]))
-    end = time.monotonic() + total
+    phase = CpuBudget(peer.pid, total)
     namespace = RemoteNamespace(peer)
     skip = {tuple(key) for key in request["skip"]}
     defer = set(request.get("defer", []))
@@ -61,10 +63,10 @@ def run_tests(control: socket.socket, request: dict, channel: socket.socket) -> 
     ]
     cases.sort(key=lambda item: item[0].name in defer)  # questions that crashed before go last
     for test_file, case, test_case in cases:
-        if peer.stopped or time.monotonic() >= end:
+        if peer.stopped or phase.spent():
             break
         _send(control, {"start": [test_file.name, case]})
-        peer.start_test(min(end, time.monotonic() + per_test))
+        peer.start_test(per_test)
         passed, message = run_case(test_file, test_case, namespace)
         _send(control, {"test": [test_file.name, case], "passed": passed, "message": message})
     if not peer.stopped:

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from autograder.sandbox.cputime import CpuBudget
 from autograder.sandbox.rpc import Peer, RemoteError, restore_call
 from autograder.sandbox.wire import PeerGone, WireError
 
@@ -80,9 +81,11 @@ class RefereePeer(Peer):
         proxy = RemoteCallable if node.get("callable") is True else RemoteObject
         return proxy(self, ident, kind)
 
-    def start_test(self, deadline: float) -> None:
-        """A new test case: its own deadline, and a fresh chance to be interrupted politely."""
-        self.deadline, self._interrupted = deadline, False
+    def start_test(self, seconds: float) -> None:
+        """A new test case: its own CPU seconds of the student's process (see cputime), and a
+        fresh chance to be interrupted politely."""
+        self._budget = CpuBudget(self.pid, seconds)
+        self.deadline, self._interrupted = self._budget.first_deadline, False
 
     def scenario(self, function: Any) -> RemoteCallable:
         """`function` (a test's scenario, see nncheck.scenario) defined in the student's process.
@@ -99,6 +102,10 @@ class RefereePeer(Peer):
         return self._scenarios[source]
 
     def on_timeout(self) -> None:
+        later = None if self._interrupted else self._budget.later_deadline()
+        if later is not None:  # the student's process was waiting for a CPU, not computing
+            self.deadline = later
+            return
         self.timed_out = True
         if not self._interrupted:
             self._interrupted = True

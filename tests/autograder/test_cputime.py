@@ -1,0 +1,59 @@
+"""Time limits in CPU seconds: waiting for a CPU (or sleeping, up to the wall cap) does not use
+up a process's budget; computing does."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from autograder.sandbox.cputime import WALL_FACTOR, CpuBudget, cpu_seconds
+
+
+@pytest.fixture
+def sleeper():
+    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    yield process
+    process.kill()
+    process.wait()
+
+
+@pytest.fixture
+def spinner():
+    process = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    yield process
+    process.kill()
+    process.wait()
+
+
+def test_a_process_that_waits_keeps_its_cpu_seconds(sleeper):
+    budget = CpuBudget(sleeper.pid, 0.3)
+    time.sleep(0.35)
+    later = budget.later_deadline()
+    assert later is not None and later <= budget.wall_end
+    assert not budget.spent()
+
+
+def test_the_wall_clock_cap_ends_even_a_waiting_process(sleeper):
+    budget = CpuBudget(sleeper.pid, 0.1)
+    time.sleep(WALL_FACTOR * 0.1 + 0.05)
+    assert budget.later_deadline() is None
+    assert budget.spent()
+
+
+def test_a_process_that_computes_uses_up_its_cpu_seconds(spinner):
+    budget = CpuBudget(spinner.pid, 0.3)
+    start = cpu_seconds(spinner.pid)
+    while cpu_seconds(spinner.pid) - start < 0.4:
+        time.sleep(0.05)
+    assert budget.later_deadline() is None
+
+
+def test_a_process_that_is_gone_has_no_time_left(sleeper):
+    budget = CpuBudget(sleeper.pid, 5.0)
+    sleeper.kill()
+    sleeper.wait()
+    assert cpu_seconds(sleeper.pid) is None
+    assert budget.later_deadline() is None
