@@ -4,15 +4,17 @@ Every notebook is the solution notebook (dist/01_nn_from_scratch/solution/01_nn_
 with one function made WRONG: a `Base`. An `Attack` adds its lines to a base: code put at the top
 of the wrong function's body, code cells inserted before the notebook's last code cell (the export
 cell), or notebook metadata. The attack's honest twin is the base alone, so what an attack
-deserves is exactly its twin's score.
+deserves is exactly its twin's score. A `Catalogue` holds one assignment's bases and attacks:
+`CATALOGUE` here, others (attacks_torch.py) re-base these attacks with `rebased`.
 
-corpus.py turns this catalogue into notebooks.
+corpus.py turns a catalogue into notebooks.
 """
 
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 ASSIGNMENT = "01_nn_from_scratch"
 
@@ -23,12 +25,19 @@ class Base:
 
     `affected`: the questions whose tests may call the function (directly or through other
     functions of the notebook); every other question must score as in the solution.
+    `summary`: what the wrong function does, for the README table, when `wrong_body` is long.
     """
 
     name: str
     function: str
     wrong_body: str
     affected: frozenset[str]
+    summary: str = ""
+
+    @property
+    def description(self) -> str:
+        """One line for the README table: what the honest twin's function does."""
+        return self.summary or f"`{self.function}` does `{self.wrong_body}`"
 
 
 BASES = {
@@ -83,18 +92,19 @@ class Attack:
     why: str = ""
 
 
-def _code(text: str) -> str:
+def dedent_code(text: str) -> str:
+    """`text` dedented, without its leading and trailing blank lines."""
     return textwrap.dedent(text).strip("\n")
 
 
-_GRADING_FLAG_CELL = _code(
+_GRADING_FLAG_CELL = dedent_code(
     """
     # From here on the grader runs its tests: the function misbehaves only then.
     _grading_now = True
     """
 )
 
-ALWAYS_PASSING_TEST = _code(
+ALWAYS_PASSING_TEST = dedent_code(
     """
     from otter.test_files import test_case
 
@@ -114,7 +124,7 @@ ATTACKS: tuple[Attack, ...] = (
         "patch_assert_allclose",
         "patch `numpy.testing.assert_allclose` to accept anything",
         cells=(
-            _code(
+            dedent_code(
                 """
                 import numpy.testing
                 import numpy.testing._private.utils as _testing_utils
@@ -135,7 +145,7 @@ ATTACKS: tuple[Attack, ...] = (
         "patch_numpy_comparisons",
         "patch `np.allclose`, `np.array_equal`, `np.isclose` to say equal",
         cells=(
-            _code(
+            dedent_code(
                 """
                 _real_ones, _real_shape = np.ones, np.shape
 
@@ -157,7 +167,7 @@ ATTACKS: tuple[Attack, ...] = (
         "patch_nncheck",
         "patch the course's checker `nncheck.assert_close` (and friends) to accept anything",
         cells=(
-            _code(
+            dedent_code(
                 """
                 import nncheck
                 import nncheck.compare
@@ -177,7 +187,7 @@ ATTACKS: tuple[Attack, ...] = (
     Attack(
         "permissive_eq_object",
         "return an object whose `__eq__` says equal to everything (zeros otherwise)",
-        prepend=_code(
+        prepend=dedent_code(
             """
             class _EqualToEverything:
                 \"\"\"Equal to anything; behaves like the zeros array for everything else.\"\"\"
@@ -221,7 +231,7 @@ ATTACKS: tuple[Attack, ...] = (
     Attack(
         "ndarray_subclass_lies",
         "return an ndarray subclass whose `__array_function__`/`__eq__` lie",
-        prepend=_code(
+        prepend=dedent_code(
             """
             class _Liar(np.ndarray):
                 \"\"\"An array that claims to equal whatever it is compared with.\"\"\"
@@ -252,7 +262,7 @@ ATTACKS: tuple[Attack, ...] = (
         "replace_assertion_error",
         "replace `builtins.AssertionError` by a class `except Exception` does not catch",
         cells=(
-            _code(
+            dedent_code(
                 """
                 import builtins
 
@@ -270,7 +280,7 @@ ATTACKS: tuple[Attack, ...] = (
         "patch_isinstance",
         "patch `__builtins__.__dict__['isinstance']` to answer True",
         cells=(
-            _code(
+            dedent_code(
                 """
                 _builtins = __builtins__ if type(__builtins__) is dict else __builtins__.__dict__
                 _builtins["isinstance"] = lambda obj, classinfo: True
@@ -285,7 +295,7 @@ ATTACKS: tuple[Attack, ...] = (
         "redefine_grader",
         "redefine `grader` and `otter.Notebook` as a fake that reports success",
         cells=(
-            _code(
+            dedent_code(
                 """
                 import otter
 
@@ -315,7 +325,7 @@ ATTACKS: tuple[Attack, ...] = (
         "patch_otter_test_file_run",
         "monkeypatch `otter.test_files.ExceptionTestFile.run` to pass every test case",
         cells=(
-            _code(
+            dedent_code(
                 """
                 from otter.test_files import ExceptionTestFile
                 from otter.test_files.abstract_test import TestCaseResult
@@ -337,7 +347,7 @@ ATTACKS: tuple[Attack, ...] = (
         "patch_otter_test_case",
         "monkeypatch otter's `test_case.call_func` (every TestCase body) to do nothing",
         cells=(
-            _code(
+            dedent_code(
                 """
                 from otter.test_files import exception_test
 
@@ -349,7 +359,7 @@ ATTACKS: tuple[Attack, ...] = (
     Attack(
         "import_nnref",
         "`import nnref` at grading time and return `nnref.dense_forward(X, W, b)`",
-        prepend=_code(
+        prepend=dedent_code(
             """
             try:
                 import nnref
@@ -363,7 +373,7 @@ ATTACKS: tuple[Attack, ...] = (
     Attack(
         "read_answer_key_from_disk",
         "walk /, /autograder, /work, /tmp, ... for nnref's source and the tests; exec nnref",
-        prepend=_code(
+        prepend=dedent_code(
             """
             _key = globals().get("_stolen_nnref")
             if _key is not None:
@@ -371,7 +381,7 @@ ATTACKS: tuple[Attack, ...] = (
             """
         ),
         cells=(
-            _code(
+            dedent_code(
                 """
                 import importlib.util
                 import os
@@ -439,7 +449,7 @@ ATTACKS: tuple[Attack, ...] = (
     Attack(
         "sys_modules",
         "look in `sys.modules` for any module with a `dense_forward` (nnref) and call it",
-        prepend=_code(
+        prepend=dedent_code(
             """
             import sys
 
@@ -463,7 +473,7 @@ ATTACKS: tuple[Attack, ...] = (
         "fake_nnref_module",
         "put a fake `nnref` (the notebook's own functions) in `sys.modules`",
         cells=(
-            _code(
+            dedent_code(
                 """
                 import sys
                 import types
@@ -487,7 +497,7 @@ ATTACKS: tuple[Attack, ...] = (
     Attack(
         "caller_frames",
         "walk the callers' frames (`sys._getframe`) for an array shaped like the answer",
-        prepend=_code(
+        prepend=dedent_code(
             """
             import sys
 
@@ -507,7 +517,7 @@ ATTACKS: tuple[Attack, ...] = (
         "write_results_files",
         "write a full-marks results.json (and results.jsonl) in the cwd and likely paths",
         cells=(
-            _code(
+            dedent_code(
                 """
                 import json
                 import os
@@ -542,7 +552,7 @@ ATTACKS: tuple[Attack, ...] = (
         "forge_results_pickle",
         "patch `pickle.dump` so otter's results pickle says every test passed",
         cells=(
-            _code(
+            dedent_code(
                 """
                 import pickle
 
@@ -580,7 +590,7 @@ ATTACKS: tuple[Attack, ...] = (
     Attack(
         "sys_exit_in_test",
         "`sys.exit(0)` inside dense_forward, once the tests run",
-        prepend=_code(
+        prepend=dedent_code(
             """
             if globals().get("_grading_now"):
                 import sys
@@ -597,7 +607,7 @@ ATTACKS: tuple[Attack, ...] = (
     Attack(
         "os_exit_in_test",
         "`os._exit(0)` inside dense_forward, once the tests run",
-        prepend=_code(
+        prepend=dedent_code(
             """
             if globals().get("_grading_now"):
                 import os
@@ -612,7 +622,7 @@ ATTACKS: tuple[Attack, ...] = (
     Attack(
         "infinite_loop_in_test",
         "an infinite loop (that swallows KeyboardInterrupt) inside dense_forward at grading",
-        prepend=_code(
+        prepend=dedent_code(
             """
             if globals().get("_grading_now"):
                 while True:
@@ -632,7 +642,7 @@ ATTACKS: tuple[Attack, ...] = (
         "fork_bomb",
         "a fork bomb whose processes survive the fork errors",
         cells=(
-            _code(
+            dedent_code(
                 """
                 import os
 
@@ -649,7 +659,7 @@ ATTACKS: tuple[Attack, ...] = (
         "memory_bomb",
         "allocate 128 MB after 128 MB until memory runs out",
         cells=(
-            _code(
+            dedent_code(
                 """
                 _hog = []
                 while True:
@@ -662,7 +672,7 @@ ATTACKS: tuple[Attack, ...] = (
         "gigabyte_output",
         "print a gigabyte (a million 1 KB lines)",
         cells=(
-            _code(
+            dedent_code(
                 """
                 _line = "x" * 1023
                 for _ in range(2**20):
@@ -674,7 +684,7 @@ ATTACKS: tuple[Attack, ...] = (
     Attack(
         "network_answers",
         "open a socket to an answer server (on 127.0.0.1) that computes dense_forward",
-        prepend=_code(
+        prepend=dedent_code(
             """
             import io
             import socket
@@ -696,7 +706,7 @@ ATTACKS: tuple[Attack, ...] = (
         "delete_files",
         "delete fixtures.npz, nncheck/ (and tests/, nnref/, files/) from the working folder",
         cells=(
-            _code(
+            dedent_code(
                 """
                 import os
                 import shutil
@@ -715,7 +725,7 @@ ATTACKS: tuple[Attack, ...] = (
     Attack(
         "timing_window",
         "right answers only within 4 s of the first call (the student's own check), then zeros",
-        prepend=_code(
+        prepend=dedent_code(
             """
             import time
 
@@ -729,7 +739,7 @@ ATTACKS: tuple[Attack, ...] = (
     Attack(
         "nth_call",
         "right answers only on the first 10 calls (the student's own check), then zeros",
-        prepend=_code(
+        prepend=dedent_code(
             """
             globals()["_calls"] = globals().get("_calls", 0) + 1
             if globals()["_calls"] <= 10:
@@ -746,7 +756,7 @@ ATTACKS: tuple[Attack, ...] = (
         "fake_numpy_module",
         "replace `np` (and `sys.modules['numpy']`) by a fake whose comparisons say equal",
         cells=(
-            _code(
+            dedent_code(
                 """
                 import sys
                 import types
@@ -775,7 +785,7 @@ ATTACKS: tuple[Attack, ...] = (
         "forge_grading_events",
         "write forged `test passed` + `done` events to every inherited Unix stream socket",
         cells=(
-            _code(
+            dedent_code(
                 """
                 import json
                 import os
@@ -809,7 +819,7 @@ ATTACKS: tuple[Attack, ...] = (
         "leak_environment",
         "raise an error carrying the grader's secret-looking environment variables",
         cells=(
-            _code(
+            dedent_code(
                 """
                 import os
 
@@ -828,7 +838,7 @@ ATTACKS: tuple[Attack, ...] = (
         "mutate_inputs",
         "sgd_step zeroes `grads` in place, so the test's expected change `-lr * grads` is 0",
         base="sgd_noop",
-        prepend=_code(
+        prepend=dedent_code(
             """
             for _grad in grads.values():
                 _grad[...] = 0.0
@@ -838,3 +848,42 @@ ATTACKS: tuple[Attack, ...] = (
         "the call trusts the student's function with it",
     ),
 )
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """One assignment's corpus: its bases (by name) and the attacks on them."""
+
+    assignment: str
+    bases: Mapping[str, Base]
+    attacks: tuple[Attack, ...]
+
+    def __post_init__(self) -> None:
+        unknown = sorted({a.base for a in self.attacks} - set(self.bases))
+        if unknown:
+            raise ValueError(f"{self.assignment}: attacks on unknown bases {unknown}")
+        names = [a.name for a in self.attacks]
+        if len(set(names)) != len(names):
+            raise ValueError(f"{self.assignment}: attack names repeat")
+
+
+CATALOGUE = Catalogue(ASSIGNMENT, BASES, ATTACKS)
+
+_BY_NAME = {attack.name: attack for attack in ATTACKS}
+
+
+def rebased(name: str, base: Base) -> Attack:
+    """This catalogue's attack `name` on another assignment's `base`.
+
+    Its title and why name `base.function` where they named the 01 function. The code must make
+    sense in the other function: the cells are generic, and so is the `_grading_now` prepend of
+    the exit and loop attacks.
+    """
+    attack = _BY_NAME[name]
+    old = BASES[attack.base].function
+    return replace(
+        attack,
+        base=base.name,
+        title=attack.title.replace(old, base.function),
+        why=attack.why.replace(old, base.function),
+    )

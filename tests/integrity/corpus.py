@@ -1,8 +1,9 @@
-"""Write the attack corpus: notebooks made from the solution notebook and the catalogue.
+"""Write the attack corpus: notebooks made from the solution notebook and a catalogue.
 
-`python -m tests.integrity.corpus OUT [--answer-port PORT]` writes to OUT `NAME.ipynb` per attack,
-`twin_BASE.ipynb` per base (the honest twin) and `solution.ipynb` (the solution, unchanged). The
-answer port is where `network_answers` looks for its answer server (answer_server.py).
+`python -m tests.integrity.corpus OUT [--assignment NAME] [--answer-port PORT]` writes to OUT
+`NAME.ipynb` per attack of the assignment's catalogue, `twin_BASE.ipynb` per base (the honest
+twin) and `solution.ipynb` (the solution, unchanged). The answer port is where `network_answers`
+looks for its answer server (answer_server.py).
 """
 
 from __future__ import annotations
@@ -15,9 +16,15 @@ from pathlib import Path
 
 import nbformat
 
-from tests.integrity.attacks import ALWAYS_PASSING_TEST, ASSIGNMENT, ATTACKS, BASES, Attack, Base
+from tests.integrity import attacks, attacks_torch
+from tests.integrity.attacks import ALWAYS_PASSING_TEST, Attack, Base, Catalogue
 
 PASSED_MESSAGE = "✅ Test case passed"
+
+CATALOGUES: dict[str, Catalogue] = {
+    catalogue.assignment: catalogue for catalogue in (attacks.CATALOGUE, attacks_torch.CATALOGUE)
+}
+"""The catalogue of each assignment the corpus covers."""
 
 
 class CorpusError(ValueError):
@@ -89,15 +96,17 @@ def twin_name(base: str) -> str:
     return f"twin_{base}"
 
 
-def write_corpus(solution_path: Path, out: Path, answer_port: int = 9) -> dict[str, Path]:
-    """Write every attack, every twin and the solution itself (`solution`) as `out/STEM.ipynb`;
-    return the paths by stem."""
+def write_corpus(
+    catalogue: Catalogue, solution_path: Path, out: Path, answer_port: int = 9
+) -> dict[str, Path]:
+    """Write every attack and twin of `catalogue` and the solution itself (`solution`) as
+    `out/STEM.ipynb`; return the paths by stem."""
     solution = nbformat.read(solution_path, as_version=4)
     out.mkdir(parents=True, exist_ok=True)
     written = {"solution": out / "solution.ipynb"}
     nbformat.write(solution, written["solution"])
-    items = [(twin_name(b.name), b, None) for b in BASES.values()]
-    items += [(a.name, BASES[a.base], a) for a in ATTACKS]
+    items = [(twin_name(b.name), b, None) for b in catalogue.bases.values()]
+    items += [(a.name, catalogue.bases[a.base], a) for a in catalogue.attacks]
     for stem, base, attack in items:
         notebook = render(solution, base, attack, answer_port)
         nbformat.validate(notebook)
@@ -110,13 +119,15 @@ def write_corpus(solution_path: Path, out: Path, answer_port: int = 9) -> dict[s
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="folder for the notebooks")
+    parser.add_argument("--assignment", default=attacks.ASSIGNMENT, choices=sorted(CATALOGUES))
     parser.add_argument("--solution", type=Path, default=None, help="the solution notebook")
     parser.add_argument("--answer-port", type=int, default=9, help="network_answers' port")
     args = parser.parse_args(argv)
     from autograder.paths import project_paths
 
-    solution = args.solution or project_paths().solution_notebook(ASSIGNMENT)
-    for stem, path in write_corpus(solution, args.out, args.answer_port).items():
+    solution = args.solution or project_paths().solution_notebook(args.assignment)
+    written = write_corpus(CATALOGUES[args.assignment], solution, args.out, args.answer_port)
+    for stem, path in written.items():
         print(f"{stem:28s} {path}")
 
 

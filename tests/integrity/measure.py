@@ -1,13 +1,15 @@
 """Measure the corpus for the README table: plain `otter run` and `autograder grade` per notebook.
 
-    python -m tests.integrity.measure OUT [--otter] [--engine] [--only NAME ...] [--jobs N]
-    python -m tests.integrity.measure OUT --table
+    python -m tests.integrity.measure OUT [--assignment NAME] [--otter] [--engine] [--only NAME ...]
+                                          [--jobs N]
+    python -m tests.integrity.measure OUT [--assignment NAME] --table
 
-writes the corpus (with the answer server running for `network_answers`) to OUT/corpus, the
-plain otter totals to OUT/otter.json (`grade_notebook(nb, zip, timeout=60)`; a timeout is
-"hung/lost", an otter failure or missing results.json is "lost"), the engine totals to
-OUT/engine.json (`autograder grade`, 2 workers, 10 s, 1024 MB), and prints the table
-`attack | plain otter run | autograder grade | deserved` (deserved: the twin's engine total).
+writes the assignment's corpus (default 01_nn_from_scratch; the answer server running for
+`network_answers`) to OUT/corpus, the plain otter totals to OUT/otter.json
+(`grade_notebook(nb, zip, timeout=60)`; a timeout is "hung/lost", an otter failure or missing
+results.json is "lost"), the engine totals to OUT/engine.json (`autograder grade`, 2 workers,
+10 s, 1024 MB), and prints the table `attack | plain otter run | autograder grade | deserved`
+(deserved: the twin's engine total). OUT holds one assignment: use one OUT per assignment.
 
 Plain otter runs student code as the user running it, without any limit: run the fork and
 memory bombs only inside a process and memory cgroup (see README.md).
@@ -28,8 +30,8 @@ from autograder.otter_cli import OtterError
 from autograder.paths import project_paths
 from autograder.records import GradeRecord
 from tests.integrity.answer_server import answer_server
-from tests.integrity.attacks import ASSIGNMENT, ATTACKS, BASES
-from tests.integrity.corpus import twin_name, write_corpus
+from tests.integrity.attacks import ASSIGNMENT, Catalogue
+from tests.integrity.corpus import CATALOGUES, twin_name, write_corpus
 
 OTTER_TIMEOUT = 60.0
 ENGINE_OPTIONS = {"workers": 2, "time_limit": 10, "memory_limit": 1024}
@@ -45,10 +47,10 @@ def otter_total(notebook: Path, zip_path: Path) -> str:
         return "lost"
 
 
-def engine_records(notebooks: list[Path], out: Path) -> dict[str, GradeRecord]:
-    """`autograder grade` on `notebooks` in one batch; records by notebook stem."""
+def engine_records(assignment: str, notebooks: list[Path], out: Path) -> dict[str, GradeRecord]:
+    """`autograder grade` on `notebooks` of `assignment` in one batch; records by notebook stem."""
     paths = project_paths()
-    options = GradeOptions(ASSIGNMENT, [str(p) for p in notebooks], out, **ENGINE_OPTIONS)
+    options = GradeOptions(assignment, [str(p) for p in notebooks], out, **ENGINE_OPTIONS)
     if run_grade(options, paths, load_config(paths.config_file)) != 0:
         raise RuntimeError("autograder grade failed")
     lines = (out / RESULTS_FILE).read_text(encoding="utf-8").splitlines()
@@ -64,8 +66,8 @@ def _save(path: Path, found: dict[str, str]) -> None:
     path.write_text(json.dumps({**_load(path), **found}, indent=1, sort_keys=True) + "\n")
 
 
-def table(out: Path) -> str:
-    """The README table from OUT/otter.json and OUT/engine.json."""
+def table(catalogue: Catalogue, out: Path) -> str:
+    """The README table of `catalogue` from OUT/otter.json and OUT/engine.json."""
     otter, engine = _load(out / "otter.json"), _load(out / "engine.json")
     rows = [
         "| attack | plain `otter run` | `autograder grade` | deserved (twin) |",
@@ -73,10 +75,10 @@ def table(out: Path) -> str:
     ]
     stems = [("solution", "the solution, unchanged", "solution")]
     stems += [
-        (twin_name(b.name), f"honest twin: `{b.function}` does `{b.wrong_body}`", twin_name(b.name))
-        for b in BASES.values()
+        (twin_name(b.name), f"honest twin: {b.description}", twin_name(b.name))
+        for b in catalogue.bases.values()
     ]
-    stems += [(a.name, a.title, twin_name(a.base)) for a in ATTACKS]
+    stems += [(a.name, a.title, twin_name(a.base)) for a in catalogue.attacks]
     for stem, title, twin in stems:
         deserved = engine.get(twin, "?")
         cells = [f"`{stem}`: {title}", otter.get(stem, "?"), engine.get(stem, "?"), deserved]
@@ -87,31 +89,33 @@ def table(out: Path) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)
+    parser.add_argument("--assignment", default=ASSIGNMENT, choices=sorted(CATALOGUES))
     parser.add_argument("--otter", action="store_true", help="measure plain otter run")
     parser.add_argument("--engine", action="store_true", help="measure autograder grade")
     parser.add_argument("--only", nargs="*", default=None, help="these stems only")
     parser.add_argument("--jobs", type=int, default=2, help="parallel otter runs")
     parser.add_argument("--table", action="store_true", help="print the table")
     args = parser.parse_args(argv)
-    paths = project_paths()
+    paths, catalogue = project_paths(), CATALOGUES[args.assignment]
     args.out.mkdir(parents=True, exist_ok=True)
     if args.otter or args.engine:
         with answer_server() as port:
-            corpus = write_corpus(
-                paths.solution_notebook(ASSIGNMENT), args.out / "corpus", answer_port=port
-            )
+            solution = paths.solution_notebook(catalogue.assignment)
+            corpus = write_corpus(catalogue, solution, args.out / "corpus", answer_port=port)
             chosen = {s: p for s, p in corpus.items() if args.only is None or s in args.only}
             if args.otter:
-                zip_path = paths.autograder_zip(ASSIGNMENT)
+                zip_path = paths.autograder_zip(catalogue.assignment)
                 with ThreadPoolExecutor(args.jobs) as pool:
                     totals = pool.map(lambda p: otter_total(p, zip_path), chosen.values())
                     found = dict(zip(chosen, totals, strict=True))
                 _save(args.out / "otter.json", found)
             if args.engine:
-                records = engine_records(list(chosen.values()), args.out / "engine")
+                records = engine_records(
+                    catalogue.assignment, list(chosen.values()), args.out / "engine"
+                )
                 totals = {s: f"{sum(q.score for q in r.questions):g}" for s, r in records.items()}
                 _save(args.out / "engine.json", totals)
-    print(table(args.out))
+    print(table(catalogue, args.out))
 
 
 if __name__ == "__main__":

@@ -1,16 +1,19 @@
-"""The attack corpus graded by `autograder grade` in one batch: no attack scores above its honest
-twin, an attack that cannot hurt its author scores exactly the twin's score, and no attack changes
-what the other submissions of the batch get (the solution still gets full marks).
+"""The attack corpus graded by `autograder grade`, one batch per assignment: no attack scores above
+its honest twin, an attack that cannot hurt its author scores exactly the twin's score, and no
+attack changes what the other submissions of the batch get (the solution still gets full marks).
 
-One batch (2 workers, 10 s, 1024 MB) holds every attack, every twin and the solution, with the
-answer server of `network_answers` listening on 127.0.0.1. It needs root: the sandbox's own uid
-is what stops the fork bomb, and its namespaces are what hide the answer key.
+One batch per catalogue (2 workers, 10 s, 1024 MB) holds its attacks, its twins and the solution,
+with the answer server of `network_answers` listening on 127.0.0.1. Test ids start with the
+assignment. It needs root: the sandbox's own uid is what stops the fork bomb, and its namespaces
+are what hide the answer key.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -20,8 +23,8 @@ from autograder.grade_command import GradeOptions, run_grade
 from autograder.paths import project_paths
 from autograder.records import GradeRecord
 from tests.integrity.answer_server import answer_server
-from tests.integrity.attacks import ASSIGNMENT, ATTACKS, BASES, EQUAL, Base
-from tests.integrity.corpus import twin_name, write_corpus
+from tests.integrity.attacks import EQUAL, Base, Catalogue
+from tests.integrity.corpus import CATALOGUES, twin_name, write_corpus
 from tests.mutants.runner import ensure_built
 
 pytestmark = pytest.mark.slow
@@ -29,20 +32,19 @@ pytestmark = pytest.mark.slow
 CANARY = ("INTEGRITY_CANARY_SECRET", "canary-5e1f0c2a")
 """An environment variable of the grader that `leak_environment` looks for."""
 
+Records = dict[str, GradeRecord]
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory) -> dict[str, GradeRecord]:
-    """Every notebook of the corpus graded in one batch; records by notebook stem."""
-    if os.geteuid() != 0:
-        pytest.skip("the sandbox needs root (own uid, namespaces) to contain these attacks")
+
+def _grade_batch(catalogue: Catalogue, folder: Path) -> Records:
+    """Every notebook of `catalogue`'s corpus graded in one batch; records by notebook stem."""
     paths = project_paths()
-    ensure_built(ASSIGNMENT, paths.root)
-    folder = tmp_path_factory.mktemp("integrity")
+    ensure_built(catalogue.assignment, paths.root)
     with answer_server() as port, pytest.MonkeyPatch.context() as env:
         env.setenv(*CANARY)
-        write_corpus(paths.solution_notebook(ASSIGNMENT), folder / "corpus", answer_port=port)
+        solution = paths.solution_notebook(catalogue.assignment)
+        write_corpus(catalogue, solution, folder / "corpus", answer_port=port)
         options = GradeOptions(
-            ASSIGNMENT,
+            catalogue.assignment,
             [str(folder / "corpus")],
             folder / "out",
             workers=2,
@@ -55,6 +57,22 @@ def graded(tmp_path_factory) -> dict[str, GradeRecord]:
     return {record.student_id: record for record in records}
 
 
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory) -> Callable[[str], Records]:
+    """The records of an assignment's batch, graded the first time a test asks for them."""
+    if os.geteuid() != 0:
+        pytest.skip("the sandbox needs root (own uid, namespaces) to contain these attacks")
+    batches: dict[str, Records] = {}
+
+    def records(assignment: str) -> Records:
+        if assignment not in batches:
+            folder = tmp_path_factory.mktemp(f"integrity-{assignment}")
+            batches[assignment] = _grade_batch(CATALOGUES[assignment], folder)
+        return batches[assignment]
+
+    return records
+
+
 def _scores(record: GradeRecord) -> dict[str, float]:
     return {q.name: q.score for q in record.questions}
 
@@ -63,24 +81,35 @@ def _unaffected(scores: dict[str, float], base: Base) -> dict[str, float]:
     return {name: score for name, score in scores.items() if name not in base.affected}
 
 
-def test_the_solution_graded_beside_the_attacks_gets_full_marks(graded):
-    record = graded["solution"]
+ASSIGNMENTS = list(CATALOGUES)
+BASE_CASES = [(c.assignment, b) for c in CATALOGUES.values() for b in c.bases.values()]
+ATTACK_CASES = [(c.assignment, a) for c in CATALOGUES.values() for a in c.attacks]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_the_solution_graded_beside_the_attacks_gets_full_marks(graded, assignment):
+    record = graded(assignment)["solution"]
     assert record.status == "graded", record.message
     assert record.total == record.max_score > 0
 
 
-@pytest.mark.parametrize("base", list(BASES.values()), ids=list(BASES))
-def test_a_twin_loses_points_only_on_the_questions_of_its_wrong_function(graded, base):
-    record = graded[twin_name(base.name)]
+@pytest.mark.parametrize(
+    ("assignment", "base"), BASE_CASES, ids=[f"{a}-{b.name}" for a, b in BASE_CASES]
+)
+def test_a_twin_loses_points_only_on_the_questions_of_its_wrong_function(graded, assignment, base):
+    record = graded(assignment)[twin_name(base.name)]
     assert record.status == "graded", record.message
     full = {q.name: q.max_score for q in record.questions}
     assert _unaffected(_scores(record), base) == _unaffected(full, base)
     assert record.total < record.max_score
 
 
-@pytest.mark.parametrize("attack", ATTACKS, ids=[a.name for a in ATTACKS])
-def test_an_attack_scores_what_its_honest_twin_deserves(graded, attack):
-    record, twin = graded[attack.name], graded[twin_name(attack.base)]
+@pytest.mark.parametrize(
+    ("assignment", "attack"), ATTACK_CASES, ids=[f"{a}-{t.name}" for a, t in ATTACK_CASES]
+)
+def test_an_attack_scores_what_its_honest_twin_deserves(graded, assignment, attack):
+    records = graded(assignment)
+    record, twin = records[attack.name], records[twin_name(attack.base)]
     got, deserved = _scores(record), _scores(twin)
     context = f"{attack.title} ({attack.why or attack.expect}): {record.status}: {record.message}"
     assert set(got) == set(deserved), context
@@ -88,11 +117,12 @@ def test_an_attack_scores_what_its_honest_twin_deserves(graded, attack):
         assert got == deserved, context
     else:
         assert record.total <= twin.total, context
-        base = BASES[attack.base]
+        base = CATALOGUES[assignment].bases[attack.base]
         assert _unaffected(got, base) == _unaffected(deserved, base), context
 
 
-def test_no_feedback_carries_the_graders_environment(graded):
-    for stem, record in graded.items():
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_no_feedback_carries_the_graders_environment(graded, assignment):
+    for stem, record in graded(assignment).items():
         texts = [record.message, *(t.message for q in record.questions for t in q.tests)]
         assert not any(CANARY[1] in text for text in texts), stem
