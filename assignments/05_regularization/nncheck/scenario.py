@@ -19,7 +19,9 @@ In a notebook (`grader.check`) and under `otter run` everything shares one proce
 run in a separate trusted process and the student's functions arrive as stand-ins that carry a
 way to run code in the student's process: the scenario's source is sent there, run on copies of
 the arguments, and its result travels back as data. A scenario therefore may not use variables
-of the enclosing test (pass them as arguments) and must do its imports itself.
+of the enclosing test (pass them as arguments) and must do its imports itself. It returns data
+and decides nothing: what it computes is the student's process's word, so every verdict (equal,
+unchanged, the right length) is taken in the test body, from the returned data.
 """
 
 from __future__ import annotations
