@@ -12,20 +12,22 @@ import pytest
 from autograder.sandbox.cputime import WALL_FACTOR, CpuBudget, cpu_seconds
 
 
-@pytest.fixture
-def sleeper():
-    process = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+def _python(code: str):
+    """A Python process running `code`, killed afterwards."""
+    process = subprocess.Popen([sys.executable, "-c", code])
     yield process
     process.kill()
     process.wait()
+
+
+@pytest.fixture
+def sleeper():
+    yield from _python("import time; time.sleep(60)")
 
 
 @pytest.fixture
 def spinner():
-    process = subprocess.Popen([sys.executable, "-c", "while True: pass"])
-    yield process
-    process.kill()
-    process.wait()
+    yield from _python("while True: pass")
 
 
 def test_a_process_that_waits_keeps_its_cpu_seconds(sleeper):
