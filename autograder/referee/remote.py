@@ -55,7 +55,7 @@ class RefereePeer(Peer):
         self._interrupted = False
         self.active: list[tuple[list, dict]] = []  # our arguments of the calls in progress
         self.memo = {}
-        self._scenarios: dict[str, RemoteCallable] = {}
+        self._scenarios: dict[Any, RemoteCallable] = {}  # by code object
 
     def handle(self, op: str, header: dict, decode: Any) -> Any:
         """A callback from student code; first copy in what the student did to the arguments
@@ -93,13 +93,14 @@ class RefereePeer(Peer):
         Its source is sent once per submission; what the student's process makes of it can only
         change the data it sends back, which the test then judges here.
         """
-        source = textwrap.dedent(inspect.getsource(function))
-        if source not in self._scenarios:
+        code = function.__code__  # the same for every call of the test; its source is read once
+        if code not in self._scenarios:
+            source = textwrap.dedent(inspect.getsource(function))
             reply = self.ask("define", {"source": source, "name": function.__name__})["reply"]
             if not isinstance(reply, RemoteCallable):
                 raise StudentCodeStopped("the student's process did not define a test scenario")
-            self._scenarios[source] = reply
-        return self._scenarios[source]
+            self._scenarios[code] = reply
+        return self._scenarios[code]
 
     def on_timeout(self) -> None:
         later = None if self._interrupted else self._budget.later_deadline()
