@@ -1,7 +1,7 @@
 """Command-line entry point of the instructor tooling.
 
   autograder build [NAME...]   solutions/NAME -> assignments/NAME (student), dist/NAME (autograder)
-  autograder verify [NAME...]  prove each assignment sound (see autograder.verify)
+  autograder verify [NAME...]  prove each assignment sound (see autograder.authoring.verify)
   autograder grade NAME SUBMISSIONS... --out DIR   batch-grade notebooks, folders or LMS zips
   autograder demo              build every assignment, grade the sample submissions, train nnref
 Without NAME, every assignment in grading.yml; `--root DIR` points at another project.
@@ -15,11 +15,11 @@ import os
 import sys
 from pathlib import Path
 
-from autograder.build import build_assignment
+from autograder.authoring.build import build_assignment
+from autograder.authoring.verify import BUILD_ERRORS, verify_assignment
+from autograder.batch.command import GradeOptions, run_grade
 from autograder.config import ConfigError, CourseConfig, load_config
-from autograder.grade_command import GradeOptions, run_grade
 from autograder.paths import ProjectPaths, project_paths
-from autograder.verify import BUILD_ERRORS, verify_assignment
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from autograder.errors import AutograderError
 from autograder.paths import project_paths
 
 HIDDEN_TEST_OUTPUT_CHOICES = ("never", "after_published", "always")
@@ -20,7 +21,7 @@ _NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 _PYTHON_VERSION_RE = re.compile(r"^3\.\d+$")
 
 
-class ConfigError(ValueError):
+class ConfigError(AutograderError, ValueError):
     """grading.yml is missing, unreadable or malformed."""
 
 

@@ -11,6 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder import PACKAGE_PARENT
+
 ROOT_ENV_VAR = "AUTOGRADER_ROOT"
 CONFIG_FILENAME = "grading.yml"
 
@@ -71,7 +73,7 @@ class ProjectPaths:
 def project_paths(root: Path | str | None = None) -> ProjectPaths:
     """Return the project's locations, rooted at `root`, $AUTOGRADER_ROOT or the checkout."""
     if root is None:
-        root = os.environ.get(ROOT_ENV_VAR) or Path(__file__).resolve().parent.parent
+        root = os.environ.get(ROOT_ENV_VAR) or PACKAGE_PARENT
     root = Path(root).resolve()
     if not (root / CONFIG_FILENAME).is_file():
         raise FileNotFoundError(

@@ -6,8 +6,8 @@
 Submissions: examples/submissions/NAME/*.ipynb, with expected.json beside them.
 1. Baseline: one `python -m otter run -a dist/NAME/NAME-autograder.zip -o TMP NB` process per
    submission, one after the other, each in its own temporary folder
-   (`autograder.grading.grade_notebook`). otter run has no time limit: it gets the time limit as a
-   timeout and a submission that runs out of it scores 0; one that otter run fails on scores 0.
+   (`autograder.authoring.otter_run.grade_notebook`). otter run has no time limit: it gets the
+   time limit as a timeout and a submission that runs out of it scores 0; one that otter run fails on scores 0.
    It has no memory limit either: it runs under RLIMIT_AS = OTTER_BASE_MB + the memory limit, so
    that a memory hog is stopped there instead of taking the shared machine's RAM.
 2. Ours: `local_grading` + `record_all` (what `autograder grade` runs) with 1 worker, then with
@@ -37,15 +37,15 @@ from pathlib import Path
 
 import otter
 
-from autograder.batch import RESULTS_FILE, ResultStore, local_grading, record_all
-from autograder.bundle import unpack_bundle
+from autograder.authoring.otter_cli import OtterError
+from autograder.authoring.otter_run import grade_notebook
+from autograder.batch.runner import RESULTS_FILE, ResultStore, local_grading, record_all
 from autograder.config import load_config
-from autograder.engine import GradingLimits
-from autograder.grading import grade_notebook
-from autograder.otter_cli import OtterError
+from autograder.grading.bundle import unpack_bundle
+from autograder.grading.engine import GradingLimits
+from autograder.grading.records import GradeRecord, Submission
+from autograder.grading.submissions import discover
 from autograder.paths import project_paths
-from autograder.records import GradeRecord, Submission
-from autograder.submissions import discover
 
 UNTIMED_STATUSES = ("timeout", "memory")
 OTTER_BASE_MB = 4096

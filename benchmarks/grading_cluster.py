@@ -33,15 +33,15 @@ from pathlib import Path
 
 from distributed import LocalCluster
 
-from autograder.batch import RESULTS_FILE, Graders, ResultStore, local_grading, record_all
-from autograder.bundle import Bundle, unpack_bundle
-from autograder.cluster import cluster_grading
+from autograder.batch.cluster import cluster_grading
+from autograder.batch.command import _hidden_paths
+from autograder.batch.runner import RESULTS_FILE, Graders, ResultStore, local_grading, record_all
 from autograder.config import load_config
-from autograder.engine import GradingLimits
-from autograder.grade_command import _hidden_paths
+from autograder.grading.bundle import Bundle, unpack_bundle
+from autograder.grading.engine import GradingLimits
+from autograder.grading.records import GradeRecord, Submission
+from autograder.grading.submissions import discover
 from autograder.paths import ProjectPaths, project_paths
-from autograder.records import GradeRecord, Submission
-from autograder.submissions import discover
 
 UNTIMED_STATUSES = ("timeout", "memory")
 

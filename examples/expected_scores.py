@@ -4,7 +4,8 @@ Run (slow, minutes; needs dist/, see `autograder build`):
     .venv/bin/python examples/expected_scores.py [--out DIR] [NAME ...]
 
 For every student of `make_submissions.plan(NAME)` the well-behaved equivalent `Student.graded_as`
-is graded with `autograder.grading.grade_notebook(nb, dist/NAME/NAME-autograder.zip, timeout=300)`,
+is graded with
+`autograder.authoring.otter_run.grade_notebook(nb, dist/NAME/NAME-autograder.zip, timeout=300)`,
 two otter processes at a time; identical notebooks are graded once. The equivalents: the notebook
 itself for well-behaved students (and the crashing one: otter ignores cell errors); without the
 loop cell and every later cell for the infinite loop; without the offending cell for the memory
@@ -29,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if __package__ in (None, ""):  # run as a script: make the checkout's packages importable
     sys.path.insert(0, str(ROOT))
 
-from autograder.grading import grade_notebook  # noqa: E402
+from autograder.authoring.otter_run import grade_notebook  # noqa: E402
 from examples.make_submissions import DEFAULT_OUT, Student, assignment_names, plan  # noqa: E402
 
 GRADE_TIMEOUT_SECONDS = 300

@@ -13,7 +13,7 @@ solution markers. Known mistakes are the mutants of `tests/mutants/m_NAME.py`, e
 wrong `def` that replaces the function's definition in its answer cell (its docstring is kept).
 
 Output is deterministic: no outputs or execution counts, cell ids derived from cell content
-(`autograder.notebooks.content_cell_ids`), nbformat's sorted-key JSON.
+(`autograder.authoring.notebooks.content_cell_ids`), nbformat's sorted-key JSON.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if __package__ in (None, ""):  # run as a script: make the checkout's packages importable
     sys.path.insert(0, str(ROOT))
 
+from autograder.authoring.notebooks import content_cell_ids  # noqa: E402
 from autograder.config import load_config  # noqa: E402
-from autograder.notebooks import content_cell_ids  # noqa: E402
 from tests.mutants.catalogue import Mutant, load_catalogue  # noqa: E402
 
 DEFAULT_OUT = ROOT / "examples" / "submissions"
@@ -343,7 +343,7 @@ class Student:
     """One synthetic submission.
 
     content: the file as handed in (bytes of a notebook, or not even JSON).
-    status: the status a grader should report (see autograder.records.STATUSES).
+    status: the status a grader should report (see autograder.grading.records.STATUSES).
     graded_as: the well-behaved notebook whose plain `otter run` score is this student's expected
     score (None: invalid, every question scores 0).
     """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from autograder.records import GradeRecord
+from autograder.grading.records import GradeRecord
 
 STATUS_WORDS = {
     "graded": "graded",

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from autograder.config import HIDDEN_TEST_OUTPUT_CHOICES
-from autograder.records import GradeRecord, QuestionRecord, TestRecord
+from autograder.grading.records import GradeRecord, QuestionRecord, TestRecord
 from autograder.reports._common import STATUS_WORDS, assignment_questions, by_student, format_points
 
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9._-]")

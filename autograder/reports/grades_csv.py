@@ -12,7 +12,7 @@ import csv
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from autograder.records import GradeRecord
+from autograder.grading.records import GradeRecord
 from autograder.reports._common import by_student, format_points, one_line
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

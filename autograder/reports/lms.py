@@ -10,7 +10,7 @@ import csv
 from collections.abc import Iterable
 from pathlib import Path
 
-from autograder.records import GradeRecord
+from autograder.grading.records import GradeRecord
 from autograder.reports._common import (
     STATUS_WORDS,
     assignment_questions,

@@ -17,7 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from autograder.records import STATUSES, GradeRecord
+from autograder.grading.records import STATUSES, GradeRecord
 from autograder.reports._common import by_student, format_points, one_line
 
 _FULL_MARKS_TOLERANCE = 1e-9

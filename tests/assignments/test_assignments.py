@@ -13,10 +13,10 @@ from __future__ import annotations
 import pytest
 
 from autograder.config import load_config
-from autograder.leaks import find_secrets
-from autograder.master import parse_master
+from autograder.authoring.leaks import find_secrets
+from autograder.authoring.master import parse_master
 from autograder.paths import project_paths
-from autograder.verify import released_leaks, verify_assignment
+from autograder.authoring.verify import released_leaks, verify_assignment
 
 PATHS = project_paths()
 COURSE = load_config(PATHS.config_file)

@@ -7,8 +7,8 @@ import nbformat
 import pytest
 
 from autograder import cli
-from autograder.build import BuildError, build_assignment
-from autograder.verify import (
+from autograder.authoring.build import BuildError, build_assignment
+from autograder.authoring.verify import (
     BUILD_CHECK,
     LEAK_CHECK,
     SOLUTION_CHECK,

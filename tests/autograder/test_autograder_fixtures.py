@@ -1,12 +1,13 @@
-"""Deterministic fixtures.npz (autograder.fixtures) and reproducible zips (autograder.zipfiles)."""
+"""Deterministic fixtures.npz (autograder.authoring.fixtures) and reproducible zips
+(autograder.authoring.zipfiles)."""
 
 import zipfile
 
 import numpy as np
 import pytest
 
-from autograder.fixtures import FixturesError, make_fixtures, write_npz
-from autograder.zipfiles import FIXED_DATE_TIME, normalize_zip
+from autograder.authoring.fixtures import FixturesError, make_fixtures, write_npz
+from autograder.authoring.zipfiles import FIXED_DATE_TIME, normalize_zip
 
 ARRAYS = {
     "weights": np.arange(12, dtype=np.float64).reshape(3, 4) / 7,

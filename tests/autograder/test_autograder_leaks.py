@@ -1,14 +1,14 @@
-"""Secret extraction and leak detection (autograder.leaks), without running otter."""
+"""Secret extraction and leak detection (autograder.authoring.leaks), without running otter."""
 
 import json
 
 import nbformat
 import pytest
 
+from autograder.authoring.leaks import _meaningful, find_leaks, find_secrets
+from autograder.authoring.master import parse_master
+from autograder.authoring.verify import released_leaks
 from autograder.config import load_config
-from autograder.leaks import _meaningful, find_leaks, find_secrets
-from autograder.master import parse_master
-from autograder.verify import released_leaks
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ import json
 import nbformat
 import pytest
 
-from autograder.build import BuildError, stage_assignment
+from autograder.authoring.build import BuildError, stage_assignment
+from autograder.authoring.master import MasterError, parse_master, with_points
+from autograder.authoring.notebooks import content_cell_ids
 from autograder.config import Feedback
-from autograder.master import MasterError, parse_master, with_points
-from autograder.notebooks import content_cell_ids
 
 
 def _edit_cell(path, index, old, new):

@@ -1,10 +1,10 @@
-"""The grading image's pinned requirements (autograder.requirements)."""
+"""The grading image's pinned requirements (autograder.authoring.requirements)."""
 
 from pathlib import Path
 
 import pytest
 
-from autograder.requirements import (
+from autograder.authoring.requirements import (
     GRADING_PACKAGES,
     TORCH_CPU_INDEX,
     RequirementsError,

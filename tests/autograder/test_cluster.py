@@ -21,9 +21,9 @@ import nbformat
 import pytest
 
 from autograder import cli
-from autograder.batch import RESULTS_FILE
+from autograder.batch.command import GradeOptions, run_grade
+from autograder.batch.runner import RESULTS_FILE
 from autograder.config import load_config
-from autograder.grade_command import GradeOptions, run_grade
 from autograder.paths import project_paths
 from tests.mutants.runner import ensure_built
 

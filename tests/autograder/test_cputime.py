@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from autograder.sandbox.cputime import WALL_FACTOR, CpuBudget, cpu_seconds
+from autograder.grading.sandbox.cputime import WALL_FACTOR, CpuBudget, cpu_seconds
 
 
 def _python(code: str):

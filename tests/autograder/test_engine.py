@@ -12,15 +12,15 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.batch import ResultStore, grade_all
-from autograder.build import build_assignment
-from autograder.bundle import unpack_bundle
+from autograder.authoring.build import build_assignment
+from autograder.batch.runner import ResultStore, grade_all
 from autograder.config import load_config
-from autograder.engine import GradingLimits, InvalidNotebook, code_cells, grade_submission
+from autograder.grading.bundle import unpack_bundle
+from autograder.grading.engine import GradingLimits, InvalidNotebook, code_cells, grade_submission
+from autograder.grading.records import Submission
+from autograder.grading.sandbox.launcher import Zygote
+from autograder.grading.sandbox.slots import acquire_slot
 from autograder.paths import project_paths
-from autograder.records import Submission
-from autograder.sandbox.launcher import Zygote
-from autograder.sandbox.slots import acquire_slot
 
 DATA = Path(__file__).parent / "data"
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -185,7 +185,7 @@ def test_resume_grades_only_what_changed(tmp_path):
     calls = []
 
     def fake_grade(sub: Submission):
-        from autograder.records import GradeRecord
+        from autograder.grading.records import GradeRecord
 
         calls.append(sub.student_id)
         status = "error" if sub.student_id == "flaky" and calls.count("flaky") == 1 else "graded"

@@ -22,14 +22,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.batch import RESULTS_FILE
-from autograder.build import build_assignment
-from autograder.bundle import SETTINGS_FILE
+from autograder.authoring.build import build_assignment
+from autograder.batch.command import GradeOptions, run_grade
+from autograder.batch.runner import RESULTS_FILE
 from autograder.config import load_config
-from autograder.grade_command import GradeOptions, run_grade
-from autograder.gradescope_run import find_submission
+from autograder.grading.bundle import SETTINGS_FILE
+from autograder.grading.gradescope_run import find_submission
+from autograder.grading.records import GradeRecord
 from autograder.paths import project_paths
-from autograder.records import GradeRecord
 
 ASSIGNMENT = "01_nn_from_scratch"
 VENV_BIN = Path(sys.executable).parent
@@ -160,10 +160,10 @@ def test_zip_runs_the_engine_with_grading_yml_limits(built):
         settings = json.loads(archive.read(SETTINGS_FILE))
         script = archive.read("run_autograder").decode()
         environment = archive.read("environment.yml").decode()
-    assert {"autograder/gradescope_run.py", "autograder/engine.py"} <= set(modes)
-    assert "autograder/sandbox/zygote.py" in modes and "run_otter.py" not in modes
+    assert {"autograder/grading/gradescope_run.py", "autograder/grading/engine.py"} <= set(modes)
+    assert "autograder/grading/sandbox/zygote.py" in modes and "run_otter.py" not in modes
     assert modes["run_autograder"] == modes["setup.sh"] == 0o755
-    assert "-m autograder.gradescope_run" in script and "mamba activate otter-env" in script
+    assert "-m autograder.grading.gradescope_run" in script and "mamba activate otter-env" in script
     assert settings["limits"] == {
         "time_seconds": course.limits.time_seconds,
         "memory_mb": course.limits.memory_mb,

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from autograder.records import GradeRecord, QuestionRecord
-from autograder.records import TestRecord as _TestRecord  # not a pytest class
+from autograder.grading.records import GradeRecord, QuestionRecord
+from autograder.grading.records import TestRecord as _TestRecord  # not a pytest class
 from autograder.reports.feedback_html import page_names, write_feedback_pages
 from autograder.reports.grades_csv import write_grades_csv
 from autograder.reports.lms import write_canvas_csv, write_moodle_csv

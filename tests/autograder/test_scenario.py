@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 import torch
 
-from autograder.referee.remote import RefereePeer, RemoteNamespace
-from autograder.sandbox.serve import serve
+from autograder.grading.referee.remote import RefereePeer, RemoteNamespace
+from autograder.grading.wire.student_side import serve
 from nncheck import in_student
 
 

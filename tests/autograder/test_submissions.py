@@ -1,11 +1,11 @@
-"""autograder.submissions: who each notebook in the grade command's arguments belongs to."""
+"""autograder.grading.submissions: who each notebook in the grade command's arguments belongs to."""
 
 from pathlib import Path
 
 import pytest
 
-from autograder.submissions import SubmissionsError, discover
-from autograder.zipfiles import write_reproducible_zip
+from autograder.authoring.zipfiles import write_reproducible_zip
+from autograder.grading.submissions import SubmissionsError, discover
 
 NB = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
 

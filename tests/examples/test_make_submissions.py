@@ -5,7 +5,7 @@ import json
 import pytest
 
 from autograder.config import load_config
-from autograder.records import STATUSES
+from autograder.grading.records import STATUSES
 from examples.make_submissions import DEFAULT_OUT, ROOT, assignment_names, plan, write_submissions
 from tests.mutants.runner import ensure_built
 

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from autograder.batch.command import GradeOptions, run_grade
 from autograder.config import load_config
-from autograder.grade_command import GradeOptions, run_grade
+from autograder.grading.records import GradeRecord
 from autograder.paths import project_paths
-from autograder.records import GradeRecord
 from tests.mutants.runner import ensure_built
 
 SAMPLES = Path(__file__).resolve().parents[2] / "examples" / "submissions"

@@ -22,13 +22,13 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from autograder.batch import RESULTS_FILE
+from autograder.authoring.otter_cli import OtterError
+from autograder.authoring.otter_run import grade_notebook
+from autograder.batch.command import GradeOptions, run_grade
+from autograder.batch.runner import RESULTS_FILE
 from autograder.config import load_config
-from autograder.grade_command import GradeOptions, run_grade
-from autograder.grading import grade_notebook
-from autograder.otter_cli import OtterError
+from autograder.grading.records import GradeRecord
 from autograder.paths import project_paths
-from autograder.records import GradeRecord
 from tests.integrity.answer_server import answer_server
 from tests.integrity.attacks import ASSIGNMENT, Catalogue
 from tests.integrity.corpus import CATALOGUES, twin_name, write_corpus

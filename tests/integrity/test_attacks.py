@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch import RESULTS_FILE
+from autograder.batch.command import GradeOptions, run_grade
+from autograder.batch.runner import RESULTS_FILE
 from autograder.config import load_config
-from autograder.grade_command import GradeOptions, run_grade
+from autograder.grading.records import GradeRecord
 from autograder.paths import project_paths
-from autograder.records import GradeRecord
 from tests.integrity.answer_server import answer_server
 from tests.integrity.attacks import EQUAL, Base, Catalogue
 from tests.integrity.corpus import CATALOGUES, twin_name, write_corpus

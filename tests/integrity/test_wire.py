@@ -16,7 +16,7 @@ import socket
 import numpy as np
 import pytest
 
-from autograder.sandbox.wire import (
+from autograder.grading.wire.frames import (
     MAX_DEPTH,
     MAX_FRAME_BYTES,
     MAX_INT_DIGITS,

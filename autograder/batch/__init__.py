@@ -1,0 +1,1 @@
+"""Batches: the grade command, local worker threads or a Dask cluster, progress."""

@@ -1,0 +1,156 @@
+"""`autograder grade ASSIGNMENT SUBMISSIONS... --out DIR`: batch grading and its outputs.
+
+Grading runs in threads on this machine, or with `--scheduler ADDRESS` on a Dask cluster
+(`autograder.batch.cluster`). Either way DIR receives results.jsonl (one record per submission,
+written as they come: a rerun resumes), grades.csv, canvas.csv, moodle.csv, feedback/STUDENT.html
+(+ index.html), summary.png, summary.md.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.batch.progress import Progress
+from autograder.batch.runner import (
+    RESULTS_FILE,
+    Graders,
+    GradersUnavailable,
+    ResultStore,
+    local_grading,
+    plan,
+    record_all,
+)
+from autograder.config import CourseConfig
+from autograder.grading.bundle import Bundle, BundleError, unpack_bundle
+from autograder.grading.engine import GradingLimits
+from autograder.grading.records import GradeRecord
+from autograder.grading.submissions import SubmissionsError, discover
+from autograder.paths import ProjectPaths
+
+
+@dataclass(frozen=True)
+class GradeOptions:
+    """What the command line asked for; `scheduler`: a Dask scheduler's address (grade on that
+    cluster; `workers` is then unused)."""
+
+    assignment: str
+    inputs: list[str]
+    out: Path
+    workers: int
+    time_limit: float | None = None
+    memory_limit: int | None = None
+    scheduler: str | None = None
+
+
+def write_outputs(
+    records: list[GradeRecord], points: dict[str, float], title: str, show: str, out: Path
+) -> dict[str, Path]:
+    """Write every output file of a grading run; return them by name."""
+    from autograder.reports.feedback_html import write_feedback_pages
+    from autograder.reports.grades_csv import write_grades_csv
+    from autograder.reports.lms import write_canvas_csv, write_moodle_csv
+    from autograder.reports.summary import write_summary
+
+    max_points = sum(points.values())
+    write_feedback_pages(records, title, show, out / "feedback")
+    summary = write_summary(records, points, title, out)
+    return {
+        "grades": write_grades_csv(records, points, out / "grades.csv"),
+        "canvas": write_canvas_csv(records, title, max_points, out / "canvas.csv"),
+        "moodle": write_moodle_csv(records, title, out / "moodle.csv"),
+        "feedback": out / "feedback" / "index.html",
+        "summary.png": summary.png,
+        "summary.md": summary.markdown,
+    }
+
+
+def _hidden_paths(paths: ProjectPaths, inputs: list[str], out: Path) -> list[str]:
+    """Folders student code must not see: the project, wherever the submissions came from and
+    the output folder (other students' results and feedback)."""
+    folders = {str(paths.root), str(out.resolve())}
+    for item in inputs:
+        path = Path(item).resolve()
+        folders.add(str(path if path.is_dir() else path.parent))
+    return sorted(folders)
+
+
+def _graders(
+    options: GradeOptions, bundle: Bundle, limits: GradingLimits, hidden: list[str], log: Path
+) -> AbstractContextManager[Graders]:
+    """Threads on this machine, or the Dask cluster at `options.scheduler`."""
+    if options.scheduler is None:
+        return local_grading(bundle, limits, hidden, log, options.workers)
+    from autograder.batch.cluster import cluster_grading  # Dask is imported only for --scheduler
+
+    return cluster_grading(options.scheduler, bundle, limits, hidden)
+
+
+def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) -> int:
+    """Grade, write the outputs, print the summary; 0 when every submission has its record,
+    2 for bad input or when the cluster cannot be reached (or is lost: a rerun resumes)."""
+    from autograder.reports.summary import summary_table
+
+    assignment = course.assignment(options.assignment)
+    zip_path = paths.autograder_zip(options.assignment)
+    if not zip_path.is_file():
+        print(f"autograder: {zip_path} is missing: run `autograder build {options.assignment}`")
+        return 2
+    try:
+        found = discover(options.inputs)
+    except SubmissionsError as err:
+        print(f"autograder: {err}", file=sys.stderr)
+        return 2
+    for warning in found.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    limits = GradingLimits(
+        time_seconds=options.time_limit or course.limits.time_seconds,
+        memory_mb=options.memory_limit or course.limits.memory_mb,
+    )
+    options.out.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0 and options.scheduler is None:
+        print("sandbox: not root: student code runs with resource limits only", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="autograder-bundle-") as tmp:
+        try:
+            bundle = unpack_bundle(zip_path, Path(tmp) / "bundle", list(assignment.questions))
+        except BundleError as err:
+            print(f"autograder: {err}", file=sys.stderr)
+            return 2
+        store = ResultStore(options.out / RESULTS_FILE)
+        submissions = found.submissions
+        hidden = _hidden_paths(paths, options.inputs, options.out)
+        try:
+            with _graders(options, bundle, limits, hidden, Path(tmp) / "zygote.log") as graders:
+                done, pending = plan(submissions, store, bundle.hash)
+                print(
+                    f"grading {len(pending)} of {len(submissions)} submissions of "
+                    f"{options.assignment} {graders.description} ({len(done)} unchanged since "
+                    f"the last run); limits {limits.time_seconds:g} s, {limits.memory_mb} MB",
+                    flush=True,
+                )
+                progress = Progress(len(submissions), done=len(done))
+                try:
+                    records = record_all(
+                        submissions,
+                        graders.completions,
+                        store=store,
+                        autograder_hash=bundle.hash,
+                        on_record=lambda record: progress.update(record.status),
+                    )
+                finally:
+                    progress.close()
+        except GradersUnavailable as err:
+            print(f"autograder: {err}", file=sys.stderr)
+            return 2
+        points = bundle.question_points()
+    outputs = write_outputs(
+        records, points, assignment.title, course.feedback.hidden_test_output, options.out
+    )
+    print(summary_table(records, points))
+    for name, path in outputs.items():
+        print(f"  {name:12s} {path}")
+    return 0

@@ -1,0 +1,255 @@
+"""Stand-ins for the student's objects in the referee, and the referee's end of the wire.
+
+A test gets `RemoteNamespace` as the notebook's globals. Plain values (numbers, strings, arrays,
+containers of them, tensors by value) arrive as real, trusted objects; anything else as a
+`RemoteObject` whose attributes, items and calls are requests to the student's process. A call
+works by copy-restore: arguments travel by value and what the student's function did to them
+(in-place updates) is copied back into the referee's objects.
+"""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+import os
+import signal
+import socket
+import textwrap
+import time
+from collections.abc import Iterator, MutableMapping
+from typing import Any
+
+import numpy as np
+
+from autograder.errors import AutograderError
+from autograder.grading.sandbox.cputime import CpuBudget
+from autograder.grading.wire.frames import PeerGone, WireError
+from autograder.grading.wire.rpc import Peer, RemoteError, restore_call
+
+_BUILTIN_ERRORS = {
+    name: cls
+    for name, cls in vars(builtins).items()
+    if isinstance(cls, type) and issubclass(cls, Exception)
+}
+
+
+class StudentCodeStopped(AutograderError, RuntimeError):
+    """The student's process ended or stopped answering (time limit, crash, exit)."""
+
+
+def _raise_as_student(err: RemoteError) -> None:
+    """Re-raise what the student's code raised, as the builtin type when there is one."""
+    kind = _BUILTIN_ERRORS.get(err.kind)
+    if kind is not None and kind not in (SystemExit, KeyboardInterrupt):
+        raise kind(err.message) from None
+    raise RuntimeError(f"{err.kind}: {err.message}") from None
+
+
+class RefereePeer(Peer):
+    """Talks to the student's process `pid`; interrupts it at the deadline, then kills it."""
+
+    def __init__(self, sock: socket.socket, pid: int, grace: float = 5.0) -> None:
+        super().__init__(sock)
+        self.pid, self.grace = pid, grace
+        self.stopped: str = ""
+        self.timed_out = False
+        self._interrupted = False
+        self.active: list[tuple[list, dict]] = []  # our arguments of the calls in progress
+        self.memo = {}
+        self._scenarios: dict[Any, RemoteCallable] = {}  # by code object
+
+    def handle(self, op: str, header: dict, decode: Any) -> Any:
+        """A callback from student code; first copy in what the student did to the arguments
+        of the call in progress, so closures over them see it, as they would in one process."""
+        if op == "call" and "sync" in header and self.active:
+            synced = decode(header["sync"])
+            if isinstance(synced, list) and len(synced) == 2:
+                restore_call(*self.active[-1], synced[0], synced[1])
+        return super().handle(op, header, decode)
+
+    def encode_other(self, value: Any) -> dict:
+        if isinstance(value, RemoteObject):
+            return {"$ref": value._ident}
+        if callable(value):
+            return {"$cb": self.export(value)}
+        raise TypeError(f"a {type(value).__name__} cannot be passed to the student's code")
+
+    def decode_ref(self, node: dict) -> Any:
+        ident = node.get("$ref")
+        if type(ident) is not int:
+            raise WireError("bad object reference")
+        kind = str(node.get("type", "object"))[:200]
+        proxy = RemoteCallable if node.get("callable") is True else RemoteObject
+        return proxy(self, ident, kind)
+
+    def start_test(self, seconds: float) -> None:
+        """A new test case: its own CPU seconds of the student's process (see cputime), and a
+        fresh chance to be interrupted politely."""
+        self._budget = CpuBudget(self.pid, seconds)
+        self.deadline, self._interrupted = self._budget.first_deadline, False
+
+    def scenario(self, function: Any) -> RemoteCallable:
+        """`function` (a test's scenario, see nncheck.scenario) defined in the student's process.
+
+        Its source is sent once per submission; what the student's process makes of it can only
+        change the data it sends back, which the test then judges here.
+        """
+        code = function.__code__  # the same for every call of the test; its source is read once
+        if code not in self._scenarios:
+            source = textwrap.dedent(inspect.getsource(function))
+            reply = self.ask("define", {"source": source, "name": function.__name__})["reply"]
+            if not isinstance(reply, RemoteCallable):
+                raise StudentCodeStopped("the student's process did not define a test scenario")
+            self._scenarios[code] = reply
+        return self._scenarios[code]
+
+    def on_timeout(self) -> None:
+        later = None if self._interrupted else self._budget.later_deadline()
+        if later is not None:  # the student's process was waiting for a CPU, not computing
+            self.deadline = later
+            return
+        self.timed_out = True
+        if not self._interrupted:
+            self._interrupted = True
+            _signal(self.pid, signal.SIGINT)
+            self.deadline = time.monotonic() + self.grace
+            return
+        _signal(self.pid, signal.SIGKILL)
+        self.stopped = "your code did not stop at the time limit and was ended"
+        raise StudentCodeStopped(self.stopped)
+
+    def ask(self, op: str, fields: dict, values: dict | None = None) -> dict:
+        """A request on behalf of a test: student errors re-raised, a dead peer reported."""
+        if self.stopped:
+            raise StudentCodeStopped(self.stopped)
+        try:
+            return self.request(op, fields, values or {})
+        except RemoteError as err:
+            if err.kind == "TimeoutError" and self._interrupted:
+                raise TimeoutError(
+                    "your code did not finish within this test's time limit"
+                ) from None
+            _raise_as_student(err)
+        except (PeerGone, WireError) as err:
+            self.stopped = f"your code ended the grading process ({err})"
+            raise StudentCodeStopped(self.stopped) from None
+        raise AssertionError("unreachable")
+
+
+def _signal(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+class RemoteObject:
+    """An object that lives in the student's process."""
+
+    __slots__ = ("_peer", "_ident", "_type")
+
+    def __init__(self, peer: RefereePeer, ident: int, kind: str) -> None:
+        object.__setattr__(self, "_peer", peer)
+        object.__setattr__(self, "_ident", ident)
+        object.__setattr__(self, "_type", kind)
+
+    def _ask(self, op: str, fields: dict | None = None, values: dict | None = None) -> Any:
+        target = {"target": {"$ref": self._ident}, **(fields or {})}
+        return self._peer.ask(op, target, values)["reply"]
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        return self._ask("getattr", {"name": name})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self._ask("setattr", {"name": name}, {"value": value})
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._ask("getitem", None, {"key": key})
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._ask("setitem", None, {"key": key, "value": value})
+
+    def __contains__(self, item: Any) -> bool:
+        return bool(self._ask("contains", None, {"item": item}))
+
+    def __len__(self) -> int:
+        return int(self._ask("len"))
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._ask("iter"))
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        array = np.asarray(self._ask("array"))
+        return array.astype(dtype) if dtype is not None else array
+
+    def __float__(self) -> float:
+        return float(self._ask("float"))
+
+    def __int__(self) -> int:
+        return int(self._ask("int"))
+
+    def __bool__(self) -> bool:
+        return bool(self._ask("bool"))
+
+    def __repr__(self) -> str:
+        try:
+            return str(self._ask("repr"))
+        except (StudentCodeStopped, Exception):  # noqa: BLE001 - a repr must not fail a message
+            return f"<{self._type} object>"
+
+    def __str__(self) -> str:
+        try:
+            return str(self._ask("str"))
+        except (StudentCodeStopped, Exception):  # noqa: BLE001
+            return f"<{self._type} object>"
+
+    def run_scenario_in_student_process(self, scenario: Any, args: tuple, kwargs: dict) -> Any:
+        """`nncheck.in_student`'s hook: run a test's scenario where this object lives."""
+        return self._peer.scenario(scenario)(*args, **kwargs)
+
+
+class RemoteCallable(RemoteObject):
+    """A function or class of the student's: calling it runs it in the student's process."""
+
+    __slots__ = ()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        target = {"target": {"$ref": self._ident}}
+        self._peer.active.append((list(args), kwargs))
+        try:
+            answer = self._peer.ask("call", target, {"args": list(args), "kwargs": kwargs})
+        finally:
+            self._peer.active.pop()
+        after_args, after_kwargs = answer.get("after", ([], {}))
+        restore_call(list(args), kwargs, after_args, after_kwargs)
+        return answer["reply"]
+
+
+class RemoteNamespace(MutableMapping):
+    """The notebook's globals, as the tests see them (`env`, and each argument by name)."""
+
+    def __init__(self, peer: RefereePeer) -> None:
+        self._peer = peer
+
+    def __getitem__(self, name: str) -> Any:
+        try:
+            return self._peer.ask("get", {"name": name})["reply"]
+        except NameError:
+            raise KeyError(name) from None
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self._peer.ask("set", {"name": name}, {"value": value})
+
+    def __delitem__(self, name: str) -> None:
+        self._peer.ask("del", {"name": name})
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and bool(self._peer.ask("has", {"name": name})["reply"])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._peer.ask("keys", {})["reply"])
+
+    def __len__(self) -> int:
+        return len(self._peer.ask("keys", {})["reply"])

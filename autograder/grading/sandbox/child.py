@@ -1,0 +1,198 @@
+"""The sandboxed grading process: run a submission's code cells, then the tests, report events.
+
+Runs in a process forked by the zygote, after `isolate()`. It talks to the grading process over
+one socket, one JSON object per line (the events below). Everything it sends is untrusted data to
+the receiver, which validates it.
+
+  {"event": "sandbox", "applied": [...], "missing": [...]}
+  {"event": "cell", "index": k}                        about to run code cell k
+  {"event": "cell_error", "index": k, "type": "...", "message": "..."}
+  {"event": "cells_done", "interrupted_at": k | null}  k: the cell stopped by the time limit
+  {"event": "test_start", "file": "q1", "case": i}
+  {"event": "test", "file": "q1", "case": i, "passed": bool, "message": "..."}
+  {"event": "done", "interrupted": bool}
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import sys
+from typing import Any
+
+from autograder import ONE_THREAD
+from autograder.grading.sandbox.cases import run_case
+from autograder.grading.sandbox.isolation import Limits, isolate
+from autograder.grading.wire.student_side import serve
+
+MESSAGE_CHARS = 4000
+
+
+class _Discard:
+    """A text stream that drops everything: student output can be gigabytes."""
+
+    def write(self, text: str) -> int:
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
+class _Reporter:
+    """Sends events; copies of the process made by `os.fork` in student code stay silent."""
+
+    def __init__(self, channel: socket.socket) -> None:
+        self._channel = channel
+        self._pid = os.getpid()
+
+    def exit_if_copy(self) -> None:
+        if os.getpid() != self._pid:
+            os._exit(0)
+
+    def send(self, **event: Any) -> None:
+        self.exit_if_copy()
+        line = json.dumps(event, ensure_ascii=True) + "\n"
+        self._channel.sendall(line.encode("ascii"))
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS] + " ..."
+
+
+_KEPT_VARIABLES = ("PATH", "LANG", "LC_ALL", "MPLBACKEND", "PYTHONDONTWRITEBYTECODE")
+
+
+def _clean_environment() -> None:
+    """Student code sees no variable of the grader's (tokens, paths), only what Python needs."""
+    kept = {k: os.environ[k] for k in (*_KEPT_VARIABLES, *ONE_THREAD) if k in os.environ}
+    os.environ.clear()
+    os.environ.update(kept, HOME=os.getcwd(), IPYTHONDIR=os.path.join(os.getcwd(), ".ipython"))
+
+
+def _quiet_otter() -> None:
+    """`grader.check`/`export` calls in the notebook do nothing while grading (tests run later)."""
+    import otter
+
+    def nothing(*_args: Any, **_kwargs: Any) -> None:
+        return None
+
+    for method in ("check", "check_all", "export", "run_plugin", "to_pdf"):
+        setattr(otter.Notebook, method, nothing)
+    otter.Notebook.__init__ = lambda self, *args, **kwargs: None
+
+
+def _shell() -> Any:
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.enabled = False
+    return InteractiveShell.instance(config=config)
+
+
+def _end_other_processes() -> None:
+    """Kill every other process of our own (sandbox-only) uid: what a cell left running."""
+    try:
+        os.kill(-1, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def _run_cells(shell: Any, config: dict[str, Any], report: _Reporter, stop: dict) -> int | None:
+    """Run the code cells in order (errors do not stop the run); return the interrupted cell."""
+    skip = set(config["skip_cells"])
+    end = config["stop_before"]
+    for index, source in enumerate(config["cells"]):
+        if index in skip or (end is not None and index >= end):
+            continue
+        report.send(event="cell", index=index)
+        result = shell.run_cell(source, store_history=False)
+        report.exit_if_copy()
+        if config["uid"] is not None:
+            _end_other_processes()
+        if stop["requested"]:
+            return index
+        error = result.error_before_exec or result.error_in_exec
+        if error is not None:
+            report.send(
+                event="cell_error",
+                index=index,
+                type=type(error).__name__,
+                message=_short(str(error)),
+            )
+    return None
+
+
+def _run_tests(namespace: dict, config: dict[str, Any], report: _Reporter, stop: dict) -> bool:
+    """Run every test case not in skip_tests; return False if stopped by the time limit."""
+    from otter.test_files import ExceptionTestFile
+
+    skip = {tuple(key) for key in config["skip_tests"]}
+    for path in config["test_files"]:
+        test_file = ExceptionTestFile.from_file(path)
+        for case, test_case in enumerate(test_file.test_cases):
+            if (test_file.name, case) in skip:
+                continue
+            report.send(event="test_start", file=test_file.name, case=case)
+            try:
+                passed, message = run_case(test_file, test_case, namespace)
+            except KeyboardInterrupt:
+                return False
+            if stop["requested"]:
+                return False
+            report.send(
+                event="test", file=test_file.name, case=case, passed=passed, message=_short(message)
+            )
+    return True
+
+
+def main(channel_fd: int, config: dict[str, Any]) -> None:
+    """Entry point in the forked child; never returns (exits the process)."""
+    channel = socket.socket(fileno=channel_fd)
+    report = _Reporter(channel)
+    stop = {"requested": False}
+
+    def on_interrupt(_signum: int, _frame: Any) -> None:
+        stop["requested"] = True
+        raise KeyboardInterrupt
+
+    try:
+        isolation = isolate(
+            config["workdir"], config["uid"], config["hidden"], Limits(**config["limits"])
+        )
+        _clean_environment()
+        report.send(event="sandbox", applied=isolation.applied, missing=isolation.missing)
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        sys.stdout = sys.stderr = _Discard()
+        sys.path.insert(0, os.getcwd())
+        _quiet_otter()
+        shell = _shell()
+        signal.signal(signal.SIGINT, on_interrupt)
+        try:
+            interrupted_at = _run_cells(shell, config, report, stop)
+        except KeyboardInterrupt:
+            interrupted_at = -1
+        report.send(event="cells_done", interrupted_at=interrupted_at)
+        stop["requested"] = False
+        if config["serve"]:
+            serve(channel, shell.user_ns)
+            return
+        try:
+            finished = _run_tests(shell.user_ns, config, report, stop)
+        except KeyboardInterrupt:
+            finished = False
+        report.send(event="done", interrupted=not finished)
+    except BaseException as err:  # noqa: BLE001 - report any failure of the harness itself
+        try:
+            report.send(event="fatal", type=type(err).__name__, message=_short(str(err)))
+        except OSError:
+            pass
+    finally:
+        os._exit(0)

@@ -1,0 +1,135 @@
+"""Start the zygote and ask it for sandboxed children (the grading side of the fork server)."""
+
+from __future__ import annotations
+
+import json
+import queue
+import socket
+import subprocess
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import autograder
+from autograder.errors import AutograderError
+
+_START_TIMEOUT = 120.0
+
+
+class SandboxError(AutograderError, RuntimeError):
+    """The zygote could not be started or stopped answering."""
+
+
+@dataclass(frozen=True)
+class ExitStatus:
+    """How a child ended: an exit code, or the signal that killed it."""
+
+    code: int | None
+    signal: int | None
+
+    def describe(self) -> str:
+        if self.signal is not None:
+            return f"killed by signal {self.signal}"
+        return f"exit code {self.code}"
+
+
+class Zygote:
+    """One fork server; `spawn` is thread-safe. Use as a context manager."""
+
+    def __init__(self, log_path: Path | None = None) -> None:
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        env = autograder.subprocess_env(PYTHONDONTWRITEBYTECODE="1")
+        log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "autograder.grading.sandbox.zygote", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),),
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=log,
+            env=env,
+        )
+        theirs.close()
+        if log is not subprocess.DEVNULL:
+            log.close()
+        self._control = ours
+        self._spawned: queue.Queue[int] = queue.Queue()
+        self._exits: dict[int, ExitStatus] = {}
+        self._exited = threading.Condition()
+        self._spawn_lock = threading.Lock()
+        self._ready = threading.Event()
+        self._reader = threading.Thread(target=self._read, daemon=True, name="zygote-reader")
+        self._reader.start()
+        if not self._ready.wait(_START_TIMEOUT):
+            self.close()
+            raise SandboxError(f"the grading zygote did not start within {_START_TIMEOUT:.0f} s")
+
+    def _read(self) -> None:
+        while True:
+            try:
+                data = self._control.recv(1 << 16)
+            except OSError:
+                data = b""
+            if not data:
+                with self._exited:
+                    self._exited.notify_all()
+                self._spawned.put(-1)
+                return
+            message = json.loads(data)
+            if "ready" in message:
+                self._ready.set()
+            elif "spawned" in message:
+                self._spawned.put(int(message["spawned"]))
+            elif "exited" in message:
+                with self._exited:
+                    self._exits[int(message["exited"])] = ExitStatus(
+                        message["code"], message["signal"]
+                    )
+                    self._exited.notify_all()
+
+    def spawn(self, config: dict[str, Any]) -> tuple[int, socket.socket]:
+        """Fork a sandboxed child running `child.main(config)`; return its pid and our channel."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        with self._spawn_lock:
+            try:
+                socket.send_fds(
+                    self._control, [json.dumps({"config": config}).encode()], [theirs.fileno()]
+                )
+            except OSError as err:
+                raise SandboxError(f"the grading zygote is gone: {err}") from err
+            finally:
+                theirs.close()
+            pid = self._spawned.get()
+        if pid < 0:
+            ours.close()
+            raise SandboxError("the grading zygote exited")
+        return pid, ours
+
+    def wait_exit(self, pid: int, timeout: float) -> ExitStatus | None:
+        """How child `pid` ended, once the zygote has reaped it (None if not within timeout)."""
+        with self._exited:
+            self._exited.wait_for(
+                lambda: pid in self._exits or not self._reader.is_alive(), timeout
+            )
+            return self._exits.pop(pid, None)
+
+    def close(self) -> None:
+        # shutdown first: close alone leaves the socket open while the reader thread is in recv,
+        # so the zygote would not see the end and would be killed only after the timeout below
+        try:
+            self._control.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._control.close()
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+
+    def __enter__(self) -> Zygote:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()

@@ -1,0 +1,446 @@
+"""Find the notebooks to grade in `autograder grade ASSIGNMENT SUBMISSIONS...`'s arguments.
+
+Each argument is a notebook, a folder or a zip; `discover` returns one `Submission` per notebook
+(in argument order, sorted within an argument) and warnings for the TA:
+
+- `alice.ipynb`: student_id `alice` (the stem), file = the path as given.
+- a folder: `NAME` for `NAME/.../x.ipynb`, the stem for a notebook directly in it;
+  file = `folder/NAME/x.ipynb`.
+- a Gradescope export zip: the first submitter's sid, else email, else `submission_<id>`;
+  file = `z.zip!submission_<id>/x.ipynb`; name, email and extra (submission_id,
+  gradescope_folder, group) from `submission_metadata.yml`.
+- a Canvas download zip: the Canvas user id; file = `z.zip!doejane_123_456_x.ipynb`; extra
+  canvas_user_id, canvas_submission_id, late ("true"/"false").
+- any other zip: as a folder, where one top folder shared by every notebook is the root;
+  file = `z.zip!member`.
+
+Folders and zips skip hidden files and folders (`.ipynb_checkpoints`, `._x.ipynb`) and `__MACOSX`.
+`content` is the notebook's raw bytes, unparsed: a broken notebook is graded "invalid" later, so
+it must come out of here. A notebook that cannot be read (larger than `max_notebook_bytes`, a
+corrupt zip member) and a Gradescope submission without a notebook still give a `Submission`, with
+empty content and the reason in `extra["error"]`. Zips are read in memory, never extracted; members
+named with `..` or an absolute path are ignored. Submissions sharing a student id are all kept: the
+second becomes `ID#2`, the third `ID#3`, with a warning.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zipfile
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path, PurePosixPath
+from typing import Any, NamedTuple
+
+import yaml
+
+from autograder.errors import AutograderError
+from autograder.grading.records import Submission
+
+DEFAULT_MAX_NOTEBOOK_BYTES = 50 * 2**20
+GRADESCOPE_METADATA = "submission_metadata.yml"
+NOTEBOOK_SUFFIX = ".ipynb"
+
+_GRADESCOPE_FOLDER = re.compile(r"submission_(?P<id>.+)")
+# <lastnamefirstname>[_late]_<userid>_<submissionid>_<original filename> (Canvas's convention)
+_CANVAS_MEMBER = re.compile(
+    r"(?P<name>[^_]+?)(?P<late>_late)?_(?P<user>[0-9]+)_(?P<submission>[0-9]+)_(?P<original>.+)",
+    re.IGNORECASE,
+)
+# Errors zipfile raises for a member it cannot read: bad CRC or header, corrupt deflate stream,
+# unsupported compression, encryption (RuntimeError), truncated archive.
+_MEMBER_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    NotImplementedError,
+    RuntimeError,
+    EOFError,
+    OSError,
+)
+
+
+class SubmissionsError(AutograderError, ValueError):
+    """An argument does not exist or is not readable, or no notebook was found at all."""
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """What `discover` found: the submissions to grade and what the TA should know about them."""
+
+    submissions: list[Submission]
+    warnings: list[str]
+
+
+def discover(
+    paths: Sequence[str | Path], *, max_notebook_bytes: int = DEFAULT_MAX_NOTEBOOK_BYTES
+) -> Discovery:
+    """Turn the command line's notebooks, folders and zips into submissions (see module doc).
+
+    Raises `SubmissionsError` naming every argument that does not exist, a `.zip` that is not a
+    zip, or when no notebook at all is found.
+    """
+    missing = [os.fspath(p) for p in paths if not Path(p).exists()]
+    if missing:
+        raise SubmissionsError(f"no such file or folder: {', '.join(missing)}")
+    warnings: list[str] = []
+    found: list[Submission] = []
+    for given in paths:
+        from_path = _from_path(Path(given), os.fspath(given), max_notebook_bytes, warnings)
+        if not from_path:
+            warnings.append(f"{os.fspath(given)}: no notebooks found")
+        found.extend(from_path)
+    if not found:
+        where = ", ".join(os.fspath(p) for p in paths) or "(no arguments)"
+        details = "".join(f"\n  {w}" for w in warnings)
+        raise SubmissionsError(f"no notebooks found in {where}{details}")
+    return Discovery(_number_duplicates(found, warnings), warnings)
+
+
+class _Read(NamedTuple):
+    """A notebook's bytes, or b"" and why it could not be read."""
+
+    content: bytes
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class _Identity:
+    """Who a notebook belongs to: the `Submission` fields other than file and content."""
+
+    student_id: str
+    name: str = ""
+    email: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _submission(file: str, read: _Read, who: _Identity, warnings: list[str]) -> Submission:
+    extra = dict(who.extra)
+    if read.error:
+        extra["error"] = read.error
+        warnings.append(f"{file}: {read.error}")
+    return Submission(
+        file=file,
+        content=read.content,
+        student_id=who.student_id,
+        name=who.name,
+        email=who.email,
+        extra=extra,
+    )
+
+
+def _from_path(path: Path, label: str, limit: int, warnings: list[str]) -> list[Submission]:
+    """The submissions in one command-line argument; `label` is the argument as given."""
+    if path.is_dir():
+        return _from_folder(path, limit, warnings)
+    if path.suffix.lower() == NOTEBOOK_SUFFIX:
+        return [_submission(label, _read_file(path, limit), _Identity(path.stem), warnings)]
+    if zipfile.is_zipfile(path):
+        return _from_zip(path, label, limit, warnings)
+    if path.suffix.lower() == ".zip":
+        raise SubmissionsError(f"{label} is not a readable zip file")
+    warnings.append(f"{label}: ignored, not a notebook ({NOTEBOOK_SUFFIX}), a folder or a zip")
+    return []
+
+
+def _is_hidden(parts: Sequence[str]) -> bool:
+    """Whether a path (as components) is hidden, in a hidden folder, or macOS zip debris."""
+    return any(part.startswith(".") or part == "__MACOSX" for part in parts)
+
+
+def _is_notebook(filename: str) -> bool:
+    return filename.lower().endswith(NOTEBOOK_SUFFIX)
+
+
+def _folder_student(parts: Sequence[str]) -> str:
+    """Student id of a notebook at `parts` inside a submissions folder: the first folder's name,
+    or the notebook's stem when it lies directly in the submissions folder."""
+    return parts[0] if len(parts) > 1 else PurePosixPath(parts[0]).stem
+
+
+def _natural_key(text: str) -> tuple[tuple[str | int, ...], str]:
+    """Sort key putting `student2` before `student10` and `nb.ipynb` before its re-upload
+    `nb-1.ipynb` (the extension is left out; ties broken by the text itself)."""
+    pieces = re.split(r"([0-9]+)", os.path.splitext(text)[0])
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(pieces)), text
+
+
+def _size_text(size: int) -> str:
+    """`size` bytes for a message: "80 MB", "1.5 KB", "300 bytes"."""
+    for unit, scale in (("MB", 2**20), ("KB", 2**10)):
+        if size >= scale:
+            return f"{size / scale:.1f}".removesuffix(".0") + f" {unit}"
+    return f"{size} bytes"
+
+
+def _too_big(size: int, limit: int) -> _Read:
+    return _Read(b"", f"notebook is {_size_text(size)}, larger than the {_size_text(limit)} limit")
+
+
+def _read_file(path: Path, limit: int) -> _Read:
+    try:
+        size = path.stat().st_size
+        return _too_big(size, limit) if size > limit else _Read(path.read_bytes())
+    except OSError as error:
+        return _Read(b"", f"cannot read the notebook: {error.strerror or error}")
+
+
+def _from_folder(folder: Path, limit: int, warnings: list[str]) -> list[Submission]:
+    """Every notebook under `folder`, sorted by path, hidden files and folders skipped."""
+    relative: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = [d for d in dirnames if not _is_hidden([d])]
+        here = Path(dirpath).relative_to(folder)
+        relative.extend(here / f for f in filenames if _is_notebook(f) and not _is_hidden([f]))
+    relative.sort(key=lambda rel: _natural_key(rel.as_posix()))
+    return [
+        _submission(
+            str(folder / rel),
+            _read_file(folder / rel, limit),
+            _Identity(_folder_student(rel.parts)),
+            warnings,
+        )
+        for rel in relative
+    ]
+
+
+@dataclass(frozen=True)
+class _Member:
+    """A zip member that is safe to look at: a file, its name split into plain components."""
+
+    info: zipfile.ZipInfo
+    parts: tuple[str, ...]
+
+    @property
+    def is_notebook(self) -> bool:
+        return _is_notebook(self.parts[-1])
+
+
+@dataclass(frozen=True)
+class _Zip:
+    """An open zip being searched: reads members in memory, names them `ARCHIVE!member`."""
+
+    archive: zipfile.ZipFile
+    label: str
+    limit: int
+    warnings: list[str]
+
+    def display(self, member_name: str) -> str:
+        return f"{self.label}!{member_name}"
+
+    def members(self) -> list[_Member]:
+        """The zip's files, sorted by name, without hidden files; unsafe names are ignored."""
+        members = []
+        for info in self.archive.infolist():
+            if info.is_dir():
+                continue
+            name = info.filename.replace("\\", "/")
+            parts = tuple(p for p in name.split("/") if p not in ("", "."))
+            if name.startswith("/") or ".." in parts or re.match(r"[A-Za-z]:", name) or not parts:
+                self.warnings.append(f"{self.display(info.filename)}: ignored, unsafe member name")
+            elif not _is_hidden(parts):
+                members.append(_Member(info, parts))
+        return sorted(members, key=lambda m: _natural_key(m.info.filename))
+
+    def read(self, info: zipfile.ZipInfo) -> _Read:
+        if info.file_size > self.limit:
+            return _too_big(info.file_size, self.limit)
+        try:
+            # zipfile stops at the declared file_size, so a forged header cannot inflate this.
+            return _Read(self.archive.read(info))
+        except _MEMBER_ERRORS as error:
+            return _Read(b"", f"cannot read the notebook from the zip: {error}")
+
+    def submission(self, member: _Member, who: _Identity) -> Submission:
+        file = self.display(member.info.filename)
+        return _submission(file, self.read(member.info), who, self.warnings)
+
+
+def _from_zip(path: Path, label: str, limit: int, warnings: list[str]) -> list[Submission]:
+    """Gradescope export if it holds submission_metadata.yml, Canvas download if a notebook is
+    named the Canvas way, otherwise a plain zip of notebooks."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            source = _Zip(archive, label, limit, warnings)
+            members = source.members()
+            metadata = [m for m in members if m.parts[-1] == GRADESCOPE_METADATA]
+            if metadata:
+                shallowest = min(metadata, key=lambda m: len(m.parts))
+                return _from_gradescope(source, members, shallowest)
+            notebooks = [m for m in members if m.is_notebook]
+            if any(_CANVAS_MEMBER.fullmatch(m.parts[-1]) for m in notebooks):
+                return _from_canvas(source, members)
+            return _from_plain_zip(source, notebooks)
+    except zipfile.BadZipFile as error:
+        raise SubmissionsError(f"{label} is not a readable zip file: {error}") from error
+
+
+def _from_plain_zip(source: _Zip, notebooks: list[_Member]) -> list[Submission]:
+    """Notebooks named as in a folder; a top folder shared by all (`zip -r subs.zip subs/`) is the
+    root, so the zip of a folder gives the same students as the folder."""
+    paths = [m.parts for m in notebooks]
+    shared_top = len({p[0] for p in paths}) == 1 and all(len(p) > 1 for p in paths)
+    return [
+        source.submission(m, _Identity(_folder_student(m.parts[1:] if shared_top else m.parts)))
+        for m in notebooks
+    ]
+
+
+def _from_canvas(source: _Zip, members: list[_Member]) -> list[Submission]:
+    """Canvas "Download Submissions": `doejane[_late]_<userid>_<submissionid>_<file>`."""
+    found = []
+    for member in members:
+        file, filename = source.display(member.info.filename), member.parts[-1]
+        if not member.is_notebook:
+            source.warnings.append(f"{file}: ignored, not a notebook ({NOTEBOOK_SUFFIX})")
+            continue
+        match = _CANVAS_MEMBER.fullmatch(filename)
+        if match is None:
+            source.warnings.append(
+                f"{file}: not named like a Canvas download "
+                "(<name>_<userid>_<submissionid>_<file>); student id is the file name"
+            )
+            who = _Identity(PurePosixPath(filename).stem)
+        else:
+            extra = {
+                "canvas_user_id": match["user"],
+                "canvas_submission_id": match["submission"],
+                "late": "true" if match["late"] else "false",
+            }
+            who = _Identity(match["user"], name=match["name"], extra=extra)
+        found.append(source.submission(member, who))
+    return found
+
+
+def _from_gradescope(source: _Zip, members: list[_Member], metadata: _Member) -> list[Submission]:
+    """Gradescope "Export Submissions": `submission_<id>/` folders next to the metadata file.
+
+    Every submission folder gives at least one Submission (empty if it holds no notebook);
+    notebooks outside submission folders are named as in a plain folder, with a warning.
+    """
+    root = metadata.parts[:-1]
+    prefix = "".join(f"{part}/" for part in root)
+    entries = _load_gradescope_metadata(source, metadata)
+    folders: dict[str, list[_Member]] = {
+        key: [] for key in entries if _GRADESCOPE_FOLDER.fullmatch(key)
+    }
+    found = []
+    for member in members:
+        if member is metadata:
+            continue
+        inside = member.parts[len(root) :] if member.parts[: len(root)] == root else member.parts
+        if len(inside) > 1 and _GRADESCOPE_FOLDER.fullmatch(inside[0]):
+            notebooks = folders.setdefault(inside[0], [])
+            notebooks.extend([member] if member.is_notebook else [])
+        elif member.is_notebook:
+            file = source.display(member.info.filename)
+            source.warnings.append(f"{file}: not in a submission_<id> folder of the export")
+            found.append(source.submission(member, _Identity(_folder_student(inside))))
+    for folder in sorted(folders, key=_natural_key):
+        folder_file = source.display(f"{prefix}{folder}/")
+        who = _gradescope_identity(folder, entries.get(folder), folder_file, source.warnings)
+        found.extend(source.submission(m, who) for m in folders[folder])
+        if not folders[folder]:
+            no_notebook = _Read(b"", f"the submission holds no notebook ({NOTEBOOK_SUFFIX})")
+            found.append(_submission(folder_file, no_notebook, who, source.warnings))
+    return found
+
+
+class _MetadataLoader(yaml.SafeLoader):
+    """SafeLoader for submission_metadata.yml: scalars stay strings (sid `0123` is not the octal
+    number 83) and Ruby tags (`!ruby/object:...`) are read as plain data instead of failing."""
+
+
+_MetadataLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag.endswith((":null", ":merge"))]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _construct_untagged(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        return loader.construct_mapping(node, deep=True)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node, deep=True)
+    return loader.construct_scalar(node)
+
+
+_MetadataLoader.add_multi_constructor("", _construct_untagged)
+
+
+def _field(mapping: object, key: str) -> Any:
+    """`mapping[key]`, the key possibly written Ruby-style (`:sid:`); None if absent."""
+    if isinstance(mapping, dict):
+        for name, value in mapping.items():
+            if str(name).lstrip(":") == key:
+                return value
+    return None
+
+
+def _text(mapping: object, key: str) -> str:
+    value = _field(mapping, key)
+    return "" if value is None or isinstance(value, dict | list) else str(value).strip()
+
+
+def _load_gradescope_metadata(source: _Zip, metadata: _Member) -> dict[str, Any]:
+    """submission_metadata.yml as {submission folder name: its entry}; {} (and a warning) when it
+    cannot be read, so that student ids fall back to the folder names."""
+    file = source.display(metadata.info.filename)
+    read = source.read(metadata.info)
+    try:
+        loaded = yaml.load(read.content, Loader=_MetadataLoader) if not read.error else None
+    except yaml.YAMLError as error:
+        read = _Read(b"", f"not valid YAML: {error}")
+        loaded = None
+    if not isinstance(loaded, dict):
+        why = read.error or "not a mapping of submission folders"
+        source.warnings.append(f"{file}: ignored ({why}); student ids are the folder names")
+        return {}
+    return {str(key).lstrip(":"): entry for key, entry in loaded.items()}
+
+
+def _gradescope_identity(
+    folder: str, entry: object, folder_file: str, warnings: list[str]
+) -> _Identity:
+    """The first submitter is the student; other group members are listed in extra["group"]."""
+    match = _GRADESCOPE_FOLDER.fullmatch(folder)
+    extra = {"submission_id": match["id"] if match else "", "gradescope_folder": folder}
+    listed = _field(entry, "submitters")
+    submitters = [s for s in listed if isinstance(s, dict)] if isinstance(listed, list) else []
+    if not submitters:
+        warnings.append(
+            f"{folder_file}: no submitter in {GRADESCOPE_METADATA}; student id is the folder name"
+        )
+        return _Identity(folder, extra=extra)
+    first, *others = submitters
+    if others:
+        extra["group"] = ",".join(
+            _text(s, "sid") or _text(s, "email") or _text(s, "name") for s in others
+        )
+    student_id = _text(first, "sid") or _text(first, "email") or folder
+    return _Identity(
+        student_id, name=_text(first, "name"), email=_text(first, "email"), extra=extra
+    )
+
+
+def _number_duplicates(found: list[Submission], warnings: list[str]) -> list[Submission]:
+    """Keep every submission: the 2nd, 3rd... with an already used student id get `#2`, `#3`."""
+    taken: set[str] = set()
+    first_file: dict[str, str] = {}
+    numbered = []
+    for sub in found:
+        student_id, n = sub.student_id, 1
+        while student_id in taken:
+            n += 1
+            student_id = f"{sub.student_id}#{n}"
+        taken.add(student_id)
+        first_file.setdefault(sub.student_id, sub.file)
+        if student_id != sub.student_id:
+            warnings.append(
+                f"duplicate student id {sub.student_id!r}: {sub.file} is graded as "
+                f"{student_id!r} (first: {first_file[sub.student_id]})"
+            )
+            sub = replace(sub, student_id=student_id)
+        numbered.append(sub)
+    return numbered

@@ -1,0 +1,274 @@
+"""The data-only wire between the student's process and the trusted referee.
+
+A frame is an 8-byte big-endian length, then an `.npz` archive (never pickled): entry `h` holds a
+JSON header (uint8), entries `a0`, `a1`, ... the arrays it refers to. Values are encoded as JSON
+with tagged objects:
+
+  None, bool, str, int (`{"$int": "..."}` when large), float (`{"$f": "nan"}` when not finite),
+  list, `{"$t": [...]}` tuple, `{"$d": [[k, v], ...]}` dict, `{"$c": [re, im]}` complex,
+  `{"$a": i}` ndarray, `{"$s": i}` NumPy scalar, `{"$tensor": i, "rg": bool}` torch tensor (by
+  value: the graph does not travel), `{"$rng": state}` NumPy Generator (PCG64) by value,
+  `{"$ref": id, "type": "...", "callable": bool}` an object that stays in the student's process,
+  `{"$cb": id}` a function of the referee the student's code may call back.
+
+Decoding builds only those types; arrays must be numeric or boolean. Anything else is an error.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import socket
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from autograder.errors import AutograderError
+
+MAX_FRAME_BYTES = 512 * 2**20
+MAX_HEADER_BYTES = 8 * 2**20
+MAX_NODES = 2_000_000
+MAX_DEPTH = 64
+MAX_INT_DIGITS = 4000
+_ARRAY_KINDS = "biufc"
+
+
+class WireError(AutograderError, ValueError):
+    """A frame or value that breaks the protocol (treated as the student process misbehaving)."""
+
+
+class PeerGone(AutograderError, ConnectionError):
+    """The other side closed the connection (the student's process ended)."""
+
+
+def _torch() -> Any:
+    return sys.modules.get("torch")
+
+
+def _numeric(array: np.ndarray) -> np.ndarray:
+    if array.dtype.kind not in _ARRAY_KINDS or array.dtype.fields is not None:
+        raise WireError(f"arrays must be numeric or boolean, got dtype {array.dtype}")
+    return array
+
+
+class Encoder:
+    """Turns a value into JSON + arrays; `fallback(value)` encodes anything else (or raises)."""
+
+    def __init__(self, fallback: Callable[[Any], dict], *, keep: list | None = None) -> None:
+        """`keep`: tag dicts with their identity, and keep them alive in `keep` (so an id is
+        never reused for another dict while the other side may still refer to it)."""
+        self.arrays: list[np.ndarray] = []
+        self._fallback = fallback
+        self._keep = keep
+
+    def _array(self, array: np.ndarray) -> int:
+        self.arrays.append(np.array(array, copy=True, subok=False))
+        return len(self.arrays) - 1
+
+    def encode(self, value: Any, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:
+            raise WireError("value nested too deeply")
+        kind = type(value)
+        if value is None or kind in (bool, str):
+            return value
+        if kind is int:
+            return value if abs(value) < 2**53 else {"$int": str(value)}
+        if kind is float:
+            return value if math.isfinite(value) else {"$f": repr(value)}
+        if kind is complex:
+            return {"$c": [self.encode(value.real), self.encode(value.imag)]}
+        if kind in (list, tuple):
+            items = [self.encode(v, depth + 1) for v in value]
+            return items if kind is list else {"$t": items}
+        if kind is dict:
+            pairs = [
+                [self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()
+            ]
+            if self._keep is None:
+                return {"$d": pairs}
+            self._keep.append(value)
+            return {"$d": pairs, "i": id(value)}
+        if isinstance(value, np.ndarray) and value.dtype.kind in _ARRAY_KINDS:
+            return {"$a": self._array(value)}
+        if isinstance(value, np.generic) and value.dtype.kind in _ARRAY_KINDS:
+            return {"$s": self._array(np.asarray(value))}
+        if isinstance(value, np.random.Generator) and type(value.bit_generator).__name__ == "PCG64":
+            return {"$rng": self.encode(value.bit_generator.state, depth + 1)}
+        torch = _torch()
+        if torch is not None and isinstance(value, torch.Tensor) and value.layout == torch.strided:
+            data = value.detach().cpu()
+            if data.dtype == torch.bfloat16:
+                data = data.float()
+            return {"$tensor": self._array(data.numpy()), "rg": bool(value.requires_grad)}
+        return self._fallback(value)
+
+
+class Decoder:
+    """Turns JSON + arrays back into values; `on_ref`/`on_callback` build the proxies."""
+
+    def __init__(
+        self,
+        arrays: list[np.ndarray],
+        on_ref: Callable[[dict], Any],
+        on_callback: Callable[[dict], Any],
+        memo: dict[int, dict] | None = None,
+    ) -> None:
+        self._arrays = arrays
+        self._on_ref, self._on_callback = on_ref, on_callback
+        self._memo = memo
+        self._nodes = 0
+
+    def _array(self, index: Any) -> np.ndarray:
+        if type(index) is not int or not 0 <= index < len(self._arrays):
+            raise WireError("bad array reference")
+        return self._arrays[index]
+
+    def decode(self, node: Any, depth: int = 0) -> Any:
+        self._nodes += 1
+        if depth > MAX_DEPTH or self._nodes > MAX_NODES:
+            raise WireError("value nested too deeply or too large")
+        kind = type(node)
+        if node is None or kind in (bool, int, float, str):
+            return node
+        if kind is list:
+            return [self.decode(v, depth + 1) for v in node]
+        if kind is not dict or len(node) not in (1, 2, 3):
+            raise WireError("malformed value")
+        tag = next((k for k in node if k.startswith("$")), None)
+        body = node.get(tag)
+        if tag == "$t":
+            return tuple(self.decode(v, depth + 1) for v in self._list(body))
+        if tag == "$d":
+            pairs = [self._list(p) for p in self._list(body)]
+            if any(len(p) != 2 for p in pairs):
+                raise WireError("malformed dict")
+            decoded = {self._key(k, depth): self.decode(v, depth + 1) for k, v in pairs}
+            return self._same_dict(node.get("i"), decoded)
+        if tag == "$a":
+            return self._array(body)
+        if tag == "$s":
+            return self._array(body)[()]
+        if tag == "$int":
+            if type(body) is not str or len(body) > MAX_INT_DIGITS:
+                raise WireError("bad integer")
+            return int(body)
+        if tag == "$f":
+            if body not in ("nan", "inf", "-inf"):
+                raise WireError("bad float")
+            return float(body)
+        if tag == "$c":
+            real, imag = (float(self.decode(v, depth + 1)) for v in self._list(body))
+            return complex(real, imag)
+        if tag == "$tensor":
+            return self._tensor(self._array(body), bool(node.get("rg")))
+        if tag == "$rng":
+            return self._generator(self.decode(body, depth + 1))
+        if tag == "$ref":
+            return self._on_ref(node)
+        if tag == "$cb":
+            return self._on_callback(node)
+        raise WireError(f"unknown value tag {tag!r}")
+
+    def _same_dict(self, ident: Any, decoded: dict) -> dict:
+        """The dict the other side sent before under the same identity, updated; else `decoded`.
+
+        Keeps `d is d` true across calls for a dict that stays one object on the other side.
+        """
+        if self._memo is None or type(ident) is not int:
+            return decoded
+        known = self._memo.get(ident)
+        if known is None:
+            self._memo[ident] = decoded
+            return decoded
+        known.clear()
+        known.update(decoded)
+        return known
+
+    @staticmethod
+    def _list(value: Any) -> list:
+        if type(value) is not list:
+            raise WireError("malformed value")
+        return value
+
+    def _key(self, node: Any, depth: int) -> Any:
+        key = self.decode(node, depth + 1)
+        if not isinstance(key, (str, int, float, bool, tuple, type(None))):
+            raise WireError("dict keys must be plain values")
+        return key
+
+    @staticmethod
+    def _tensor(array: np.ndarray, requires_grad: bool) -> Any:
+        import torch
+
+        tensor = torch.from_numpy(array.copy(order="C"))  # keeps 0-d shapes
+        if requires_grad and tensor.is_floating_point():
+            tensor.requires_grad_(True)
+        return tensor
+
+    @staticmethod
+    def _generator(state: Any) -> np.random.Generator:
+        generator = np.random.Generator(np.random.PCG64())
+        if not isinstance(state, dict) or state.get("bit_generator") != "PCG64":
+            raise WireError("only PCG64 generators travel")
+        try:
+            generator.bit_generator.state = state
+        except (TypeError, ValueError, KeyError) as err:
+            raise WireError(f"bad generator state: {err}") from None
+        return generator
+
+
+def send_frame(sock: socket.socket, header: dict, arrays: list[np.ndarray]) -> None:
+    """Send one frame (header JSON + arrays)."""
+    buffer = io.BytesIO()
+    entries = {f"a{i}": a for i, a in enumerate(arrays)}
+    np.savez(buffer, h=np.frombuffer(json.dumps(header).encode(), dtype=np.uint8), **entries)
+    data = buffer.getvalue()
+    sock.sendall(len(data).to_bytes(8, "big") + data)
+
+
+def _recv_exactly(sock: socket.socket, size: int, deadline: float | None) -> bytes:
+    chunks, received = [], 0
+    while received < size:
+        if deadline is not None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError
+            sock.settimeout(remaining)
+        else:
+            sock.settimeout(None)
+        try:
+            chunk = sock.recv(min(size - received, 1 << 20))
+        except TimeoutError:
+            raise
+        except OSError as err:
+            raise PeerGone(str(err)) from None
+        if not chunk:
+            raise PeerGone("connection closed")
+        chunks.append(chunk)
+        received += len(chunk)
+    return b"".join(chunks)
+
+
+def recv_frame(sock: socket.socket, deadline: float | None = None) -> tuple[Any, list[np.ndarray]]:
+    """Receive one frame: (header, arrays); raise TimeoutError, PeerGone or WireError."""
+    size = int.from_bytes(_recv_exactly(sock, 8, deadline), "big")
+    if size > MAX_FRAME_BYTES:
+        raise WireError(f"a message of {size} bytes is over the {MAX_FRAME_BYTES} byte limit")
+    data = _recv_exactly(sock, size, deadline)
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as archive:
+            raw = archive["h"]
+            if raw.nbytes > MAX_HEADER_BYTES:
+                raise WireError(f"a message header over {MAX_HEADER_BYTES} bytes")
+            header = json.loads(bytes(raw).decode())
+            count = len(archive.files) - 1
+            arrays = [_numeric(archive[f"a{i}"]) for i in range(count)]
+    except WireError:
+        raise
+    except Exception as err:  # noqa: BLE001 - anything unreadable is a protocol error
+        raise WireError(f"unreadable message ({type(err).__name__})") from None
+    return header, arrays
