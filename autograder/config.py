@@ -78,6 +78,14 @@ class CourseConfig:
             )
         return self.assignments[name]
 
+    def check_known(self, names: list[str]) -> None:
+        """Raise `ConfigError` naming every one of `names` that grading.yml does not have."""
+        unknown = [name for name in names if name not in self.assignments]
+        if unknown:
+            raise ConfigError(
+                f"unknown assignment(s) {unknown}; {self.source.name} has {list(self.assignments)}"
+            )
+
 
 class _Reader:
     """Typed access to a parsed YAML tree; errors name the file and the dotted key."""

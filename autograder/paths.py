@@ -12,9 +12,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import PACKAGE_PARENT
+from autograder.errors import AutograderError
 
 ROOT_ENV_VAR = "AUTOGRADER_ROOT"
 CONFIG_FILENAME = "grading.yml"
+
+
+class ProjectNotFound(AutograderError, FileNotFoundError):
+    """No grading.yml where the project root should be."""
 
 
 @dataclass(frozen=True)
@@ -76,7 +81,7 @@ def project_paths(root: Path | str | None = None) -> ProjectPaths:
         root = os.environ.get(ROOT_ENV_VAR) or PACKAGE_PARENT
     root = Path(root).resolve()
     if not (root / CONFIG_FILENAME).is_file():
-        raise FileNotFoundError(
+        raise ProjectNotFound(
             f"no {CONFIG_FILENAME} in {root}: pass the project root or set {ROOT_ENV_VAR}"
         )
     return ProjectPaths(root, root / "solutions", root / "assignments", root / "dist")

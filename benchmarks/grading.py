@@ -7,7 +7,8 @@ Submissions: examples/submissions/NAME/*.ipynb, with expected.json beside them.
 1. Baseline: one `python -m otter run -a dist/NAME/NAME-autograder.zip -o TMP NB` process per
    submission, one after the other, each in its own temporary folder
    (`autograder.authoring.otter_run.grade_notebook`). otter run has no time limit: it gets the
-   time limit as a timeout and a submission that runs out of it scores 0; one that otter run fails on scores 0.
+   time limit as a timeout and a submission that runs out of it scores 0; one that otter run
+   fails on scores 0.
    It has no memory limit either: it runs under RLIMIT_AS = OTTER_BASE_MB + the memory limit, so
    that a memory hog is stopped there instead of taking the shared machine's RAM.
 2. Ours: `local_grading` + `record_all` (what `autograder grade` runs) with 1 worker, then with
@@ -39,7 +40,7 @@ import otter
 
 from autograder.authoring.otter_cli import OtterError
 from autograder.authoring.otter_run import grade_notebook
-from autograder.batch.runner import RESULTS_FILE, ResultStore, local_grading, record_all
+from autograder.batch.runner import RESULTS_FILE, ResultStore, local_grading, plan, record_all
 from autograder.config import load_config
 from autograder.grading.bundle import unpack_bundle
 from autograder.grading.engine import GradingLimits
@@ -152,11 +153,12 @@ def engine_stage(
         bundle = unpack_bundle(zip_path, Path(tmp) / "bundle", questions)
         with local_grading(bundle, limits, hidden, Path(tmp) / "zygote.log", workers) as graders:
             startup = time.perf_counter() - start
+            store = ResultStore(Path(tmp) / RESULTS_FILE)
             records = record_all(
                 subs,
+                plan(subs, store, bundle.hash),
                 graders.completions,
-                store=ResultStore(Path(tmp) / RESULTS_FILE),
-                autograder_hash=bundle.hash,
+                store=store,
             )
             wall = time.perf_counter() - start
     seconds = {r.student_id: r.seconds for r in records}

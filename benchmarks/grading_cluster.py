@@ -35,7 +35,14 @@ from distributed import LocalCluster
 
 from autograder.batch.cluster import cluster_grading
 from autograder.batch.command import _hidden_paths
-from autograder.batch.runner import RESULTS_FILE, Graders, ResultStore, local_grading, record_all
+from autograder.batch.runner import (
+    RESULTS_FILE,
+    Graders,
+    ResultStore,
+    local_grading,
+    plan,
+    record_all,
+)
 from autograder.config import load_config
 from autograder.grading.bundle import Bundle, unpack_bundle
 from autograder.grading.engine import GradingLimits
@@ -105,11 +112,12 @@ def timed_run(
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as tmp:
         start = time.perf_counter()
         with graders() as ready:
+            store = ResultStore(Path(tmp) / RESULTS_FILE)
             records = record_all(
                 subs,
+                plan(subs, store, bundle.hash),
                 ready.completions,
-                store=ResultStore(Path(tmp) / RESULTS_FILE),
-                autograder_hash=bundle.hash,
+                store=store,
             )
         seconds = time.perf_counter() - start
     print(f"  {name}: {seconds:.1f} s (load average {os.getloadavg()[0]:.1f})", flush=True)

@@ -19,17 +19,17 @@ from autograder.batch.progress import Progress
 from autograder.batch.runner import (
     RESULTS_FILE,
     Graders,
-    GradersUnavailable,
     ResultStore,
     local_grading,
     plan,
     record_all,
 )
 from autograder.config import CourseConfig
-from autograder.grading.bundle import Bundle, BundleError, unpack_bundle
+from autograder.errors import AutograderError
+from autograder.grading.bundle import Bundle, unpack_bundle
 from autograder.grading.engine import GradingLimits
 from autograder.grading.records import GradeRecord
-from autograder.grading.submissions import SubmissionsError, discover
+from autograder.grading.submissions import discover
 from autograder.paths import ProjectPaths
 
 
@@ -90,21 +90,30 @@ def _graders(
     return cluster_grading(options.scheduler, bundle, limits, hidden)
 
 
-def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) -> int:
-    """Grade, write the outputs, print the summary; 0 when every submission has its record,
-    2 for bad input or when the cluster cannot be reached (or is lost: a rerun resumes)."""
+class MissingBuild(AutograderError):
+    """The assignment's autograder zip has not been built."""
+
+
+@dataclass(frozen=True)
+class GradeRun:
+    """What one `autograder grade` produced: a record per submission, in input order, and the
+    output files by name."""
+
+    records: list[GradeRecord]
+    outputs: dict[str, Path]
+
+
+def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) -> GradeRun:
+    """Grade, write the outputs, print the summary. Raises `AutograderError`s for what stops the
+    run before it has a record per submission: no build, bad input, an unreachable or lost
+    cluster (a rerun resumes)."""
     from autograder.reports.summary import summary_table
 
     assignment = course.assignment(options.assignment)
     zip_path = paths.autograder_zip(options.assignment)
     if not zip_path.is_file():
-        print(f"autograder: {zip_path} is missing: run `autograder build {options.assignment}`")
-        return 2
-    try:
-        found = discover(options.inputs)
-    except SubmissionsError as err:
-        print(f"autograder: {err}", file=sys.stderr)
-        return 2
+        raise MissingBuild(f"{zip_path} is missing: run `autograder build {options.assignment}`")
+    found = discover(options.inputs)
     for warning in found.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     limits = GradingLimits(
@@ -115,37 +124,29 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
     if os.geteuid() != 0 and options.scheduler is None:
         print("sandbox: not root: student code runs with resource limits only", file=sys.stderr)
     with tempfile.TemporaryDirectory(prefix="autograder-bundle-") as tmp:
-        try:
-            bundle = unpack_bundle(zip_path, Path(tmp) / "bundle", list(assignment.questions))
-        except BundleError as err:
-            print(f"autograder: {err}", file=sys.stderr)
-            return 2
+        bundle = unpack_bundle(zip_path, Path(tmp) / "bundle", list(assignment.questions))
         store = ResultStore(options.out / RESULTS_FILE)
         submissions = found.submissions
         hidden = _hidden_paths(paths, options.inputs, options.out)
-        try:
-            with _graders(options, bundle, limits, hidden, Path(tmp) / "zygote.log") as graders:
-                done, pending = plan(submissions, store, bundle.hash)
-                print(
-                    f"grading {len(pending)} of {len(submissions)} submissions of "
-                    f"{options.assignment} {graders.description} ({len(done)} unchanged since "
-                    f"the last run); limits {limits.time_seconds:g} s, {limits.memory_mb} MB",
-                    flush=True,
+        with _graders(options, bundle, limits, hidden, Path(tmp) / "zygote.log") as graders:
+            planned = plan(submissions, store, bundle.hash)
+            print(
+                f"grading {len(planned.pending)} of {len(submissions)} submissions of "
+                f"{options.assignment} {graders.description} ({len(planned.done)} unchanged "
+                f"since the last run); limits {limits.time_seconds:g} s, {limits.memory_mb} MB",
+                flush=True,
+            )
+            progress = Progress(len(submissions), done=len(planned.done))
+            try:
+                records = record_all(
+                    submissions,
+                    planned,
+                    graders.completions,
+                    store=store,
+                    on_record=lambda record: progress.update(record.status),
                 )
-                progress = Progress(len(submissions), done=len(done))
-                try:
-                    records = record_all(
-                        submissions,
-                        graders.completions,
-                        store=store,
-                        autograder_hash=bundle.hash,
-                        on_record=lambda record: progress.update(record.status),
-                    )
-                finally:
-                    progress.close()
-        except GradersUnavailable as err:
-            print(f"autograder: {err}", file=sys.stderr)
-            return 2
+            finally:
+                progress.close()
         points = bundle.question_points()
     outputs = write_outputs(
         records, points, assignment.title, course.feedback.hidden_test_output, options.out
@@ -153,4 +154,4 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
     print(summary_table(records, points))
     for name, path in outputs.items():
         print(f"  {name:12s} {path}")
-    return 0
+    return GradeRun(records, outputs)

@@ -148,10 +148,16 @@ class LocalGrader:
             slot.release()
 
 
-def plan(
-    submissions: list[Submission], store: ResultStore, autograder_hash: str
-) -> tuple[dict[int, GradeRecord], list[int]]:
-    """Records already in `store` by input index, and the indices still to grade.
+@dataclass(frozen=True)
+class Plan:
+    """Records already in the store by input index (`done`), and the indices still to grade."""
+
+    done: dict[int, GradeRecord]
+    pending: list[int]
+
+
+def plan(submissions: list[Submission], store: ResultStore, autograder_hash: str) -> Plan:
+    """What `store` already holds for `submissions`, and what is still to grade.
 
     A record with status `error` (the grading itself failed: a dead worker, a lost process) is
     graded again, so a rerun retries what went wrong.
@@ -165,7 +171,7 @@ def plan(
             pending.append(i)
         else:
             done[i] = _as_submitted(record, sub)
-    return done, pending
+    return Plan(done, pending)
 
 
 def in_threads(grade_one: Callable[[Submission], GradeRecord], workers: int) -> Completions:
@@ -199,16 +205,16 @@ def local_grading(
 
 def record_all(
     submissions: list[Submission],
+    planned: Plan,
     grade_pending: Completions,
     *,
     store: ResultStore,
-    autograder_hash: str,
     on_record: Callable[[GradeRecord], None] = lambda _record: None,
 ) -> list[GradeRecord]:
-    """Grade what `store` does not know yet, append each record the moment it comes; return
-    every submission's record in input order."""
-    results, pending = plan(submissions, store, autograder_hash)
-    with closing(grade_pending({i: submissions[i] for i in pending})) as finished:
+    """Grade what `planned` left pending, append each record to `store` the moment it comes;
+    return every submission's record in input order."""
+    results = dict(planned.done)
+    with closing(grade_pending({i: submissions[i] for i in planned.pending})) as finished:
         for i, record in finished:
             store.append(record)
             results[i] = record
@@ -225,11 +231,12 @@ def grade_all(
     autograder_hash: str,
     on_record: Callable[[GradeRecord], None] = lambda _record: None,
 ) -> list[GradeRecord]:
-    """`record_all` with `grade_one` called in `workers` threads."""
+    """`record_all` of what `store` does not know yet, with `grade_one` called in `workers`
+    threads."""
     return record_all(
         submissions,
+        plan(submissions, store, autograder_hash),
         in_threads(grade_one, workers),
         store=store,
-        autograder_hash=autograder_hash,
         on_record=on_record,
     )

@@ -88,9 +88,9 @@ def cluster():
         yield local_cluster
 
 
-def _grade(course, inputs: list[str], out: Path, scheduler: str | None = None) -> int:
+def _grade(course, inputs: list[str], out: Path, scheduler: str | None = None) -> list:
     options = GradeOptions(ASSIGNMENT, inputs, out, workers=2, scheduler=scheduler)
-    return run_grade(options, PATHS, course)
+    return run_grade(options, PATHS, course).records
 
 
 def _records(out: Path) -> dict[str, dict]:
@@ -122,8 +122,10 @@ def _kill_worker_running(cluster, key_suffix: str) -> None:
 
 def test_cluster_records_equal_local_records(course, notebooks, cluster, tmp_path):
     inputs = [notebooks[name] for name in ("solution", "student", "broken", "wrong")]
-    assert _grade(course, inputs, tmp_path / "local") == 0
-    assert _grade(course, inputs, tmp_path / "cluster", cluster.scheduler_address) == 0
+    assert len(_grade(course, inputs, tmp_path / "local")) == len(inputs)
+    assert len(_grade(course, inputs, tmp_path / "cluster", cluster.scheduler_address)) == len(
+        inputs
+    )
 
     local, on_cluster = _records(tmp_path / "local"), _records(tmp_path / "cluster")
     assert on_cluster == local

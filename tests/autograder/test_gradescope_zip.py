@@ -118,7 +118,7 @@ def local_grades(built, tmp_path_factory) -> dict[str, GradeRecord]:
         (folder / f"{stem}.ipynb").write_bytes(content)
         files.append(str(folder / f"{stem}.ipynb"))
     options = GradeOptions(ASSIGNMENT, files, folder / "out", workers=2)
-    assert run_grade(options, paths, course) == 0
+    run_grade(options, paths, course)
     lines = (folder / "out" / RESULTS_FILE).read_text(encoding="utf-8").splitlines()
     records = [GradeRecord.from_json(json.loads(line)) for line in lines]
     return {record.student_id: record for record in records}

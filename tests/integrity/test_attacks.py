@@ -51,7 +51,7 @@ def _grade_batch(catalogue: Catalogue, folder: Path) -> Records:
             time_limit=10,
             memory_limit=1024,
         )
-        assert run_grade(options, paths, load_config(paths.config_file)) == 0
+        run_grade(options, paths, load_config(paths.config_file))
     lines = (folder / "out" / RESULTS_FILE).read_text(encoding="utf-8").splitlines()
     records = [GradeRecord.from_json(json.loads(line)) for line in lines]
     return {record.student_id: record for record in records}

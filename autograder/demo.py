@@ -1,0 +1,110 @@
+"""`autograder demo`: build every assignment, grade its shipped sample students, train nnref's
+demo, and end with one table saying whether every sample got its expected grade.
+
+The samples (`examples/submissions/NAME/`) come with `expected.json`: per student the status and
+every question's score (see examples/expected_scores.py).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from autograder.authoring.commands import build_all, relative
+from autograder.batch.command import GradeOptions, run_grade
+from autograder.config import CourseConfig
+from autograder.grading.records import GradeRecord
+from autograder.paths import ProjectPaths
+
+SAMPLE_TIME_LIMIT = 10
+"""CPU seconds per sample notebook in the demo (grading.yml's limit applies to real grading): the
+reference notebooks need about 3 s, and the looping sample student costs only this much."""
+SAMPLE_MEMORY_MB = 1024
+SCORE_TOLERANCE = 1e-5
+"""otter's results.json, where the expected scores come from, rounds to 5 decimals."""
+
+
+@dataclass
+class SampleCheck:
+    """How one assignment's samples were graded against expected.json."""
+
+    name: str
+    graded: int = 0
+    matching: int = 0
+    problems: list[str] = field(default_factory=list)
+    out: Path | None = None
+
+
+def compare_with_expected(records: list[GradeRecord], expected: dict[str, dict]) -> list[str]:
+    """One line per sample whose record differs from `expected` (by student id): a missing or
+    extra record, another status, or a question score off by more than `SCORE_TOLERANCE`."""
+    got = {record.student_id: record for record in records}
+    problems = [f"{student}: no record" for student in sorted(set(expected) - set(got))]
+    problems += [f"{student}: not in expected.json" for student in sorted(set(got) - set(expected))]
+    for student in sorted(set(expected) & set(got)):
+        want, record = expected[student], got[student]
+        scores = {q.name: q.score for q in record.questions}
+        wrong = {
+            q: (scores.get(q), points)
+            for q, points in want["questions"].items()
+            if scores.get(q) is None or abs(scores[q] - points) > SCORE_TOLERANCE
+        }
+        if record.status != want["status"]:
+            problems.append(f"{student}: status {record.status}, expected {want['status']}")
+        if wrong or set(scores) != set(want["questions"]):
+            problems.append(f"{student}: (got, expected) per question {wrong or scores}")
+    return problems
+
+
+def _grade_samples(name: str, folder: Path, out: Path, paths, course, workers: int) -> SampleCheck:
+    check = SampleCheck(name, out=out)
+    options = GradeOptions(name, [str(folder)], out, workers, SAMPLE_TIME_LIMIT, SAMPLE_MEMORY_MB)
+    run = run_grade(options, paths, course)
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    check.graded = len(run.records)
+    check.problems = compare_with_expected(run.records, expected)
+    flagged = {line.split(":", 1)[0] for line in check.problems}
+    check.matching = sum(1 for record in run.records if record.student_id not in flagged)
+    return check
+
+
+def _table(checks: list[SampleCheck], failed_builds: list[str], paths: ProjectPaths) -> str:
+    rows = [("assignment", "samples graded", "as expected", "outputs")]
+    for check in checks:
+        where = relative(check.out, paths) if check.out else "-"
+        rows.append((check.name, str(check.graded), str(check.matching), where))
+    rows += [(name, "-", "build failed", "-") for name in failed_builds]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
+    return "\n".join([lines[0], "  ".join("-" * w for w in widths), *lines[1:]])
+
+
+def run_demo(paths: ProjectPaths, course: CourseConfig, workers: int) -> bool:
+    """Build, grade the samples, train nnref's demo, print the table; True when every build
+    succeeded and every sample got exactly its expected grade."""
+    from nnref.demo import run_demo as train_reference  # scikit-learn, matplotlib: demo only
+
+    failed = build_all(list(course.assignments), paths, course, run_tests=True)
+    out = paths.root / "out" / "demo"
+    samples = paths.root / "examples" / "submissions"
+    checks = []
+    for name in course.assignments:
+        folder = samples / name
+        if name in failed or not (folder / "expected.json").is_file():
+            continue
+        print(f"\n== grading the sample submissions of {name}", flush=True)
+        checks.append(_grade_samples(name, folder, out / name, paths, course, workers))
+    print(f"\nrunning nnref's training demo into {relative(out, paths)} ...", flush=True)
+    train_reference(str(out))
+    print(
+        f"\nstudent variants: {relative(paths.assignments, paths)}/; autograder zips and "
+        f"solutions: {relative(paths.dist, paths)}/; plots: {relative(out, paths)}/\n"
+    )
+    print(_table(checks, failed, paths))
+    for check in checks:
+        for problem in check.problems:
+            print(f"  {check.name}: {problem}")
+    ok = not failed and all(not check.problems for check in checks)
+    print("demo: every sample got its expected grade" if ok else "demo: FAILED (see above)")
+    return ok
