@@ -14,23 +14,17 @@ from typing import Any
 import yaml
 
 from autograder.errors import AutograderError
+from autograder.grading.bundle import GradingLimits
 from autograder.paths import project_paths
 
 HIDDEN_TEST_OUTPUT_CHOICES = ("never", "after_published", "always")
 _NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 _PYTHON_VERSION_RE = re.compile(r"^3\.\d+$")
+DEFAULT_OTTER_CPU_SECONDS = 600
 
 
 class ConfigError(AutograderError, ValueError):
     """grading.yml is missing, unreadable or malformed."""
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Per-submission grading limits."""
-
-    time_seconds: int
-    memory_mb: int
 
 
 @dataclass(frozen=True)
@@ -65,7 +59,11 @@ class CourseConfig:
     course: str
     python_version: str
     tolerances: dict[str, dict[str, float]]
-    limits: Limits
+    limits: GradingLimits
+    """Per submission: CPU seconds for the notebook (and again for its tests) and memory."""
+    otter_cpu_seconds: int
+    """Per otter run of the instructor tooling (otter assign in build, otter run in verify): CPU
+    seconds of otter and its kernels, wall clock capped at 3x. Not the students' limit."""
     feedback: Feedback
     assignments: dict[str, AssignmentConfig]
 
@@ -168,14 +166,20 @@ def _assignment(r: _Reader, name: Any, raw: Any) -> AssignmentConfig:
 def parse_config(raw: Any, source: Path) -> CourseConfig:
     """Validate a parsed grading.yml tree (`raw`, read from `source`) into a `CourseConfig`."""
     r = _Reader(source)
-    top = r.mapping(raw, "(top level)", set(CourseConfig.__dataclass_fields__) - {"source"})
+    top = r.mapping(
+        raw, "(top level)", set(CourseConfig.__dataclass_fields__) - {"source", "otter_cpu_seconds"}
+    )
     version = top["python_version"]
     if isinstance(version, float):
         raise r.fail(
             "python_version",
             f'quote the version ("{version}"): YAML reads it as a number, and 3.10 becomes 3.1',
         )
-    limits = r.mapping(top["limits"], "limits", {"time_seconds", "memory_mb"})
+    limits = r.mapping(
+        {"otter_cpu_seconds": DEFAULT_OTTER_CPU_SECONDS, **r.mapping(top["limits"], "limits")},
+        "limits",
+        {"time_seconds", "memory_mb", "otter_cpu_seconds"},
+    )
     hidden = r.mapping(top["feedback"], "feedback", {"hidden_test_output"})["hidden_test_output"]
     if hidden not in HIDDEN_TEST_OUTPUT_CHOICES:
         raise r.fail(
@@ -190,10 +194,11 @@ def parse_config(raw: Any, source: Path) -> CourseConfig:
         course=r.text(top["course"], "course"),
         python_version=r.text(version, "python_version", _PYTHON_VERSION_RE),
         tolerances=_tolerances(r, top["tolerances"]),
-        limits=Limits(
+        limits=GradingLimits(
             time_seconds=r.count(limits["time_seconds"], "limits.time_seconds"),
             memory_mb=r.count(limits["memory_mb"], "limits.memory_mb"),
         ),
+        otter_cpu_seconds=r.count(limits["otter_cpu_seconds"], "limits.otter_cpu_seconds"),
         feedback=Feedback(hidden),
         assignments={str(n): _assignment(r, n, a) for n, a in assignments.items()},
     )

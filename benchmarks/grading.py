@@ -7,7 +7,7 @@ Submissions: examples/submissions/NAME/*.ipynb, with expected.json beside them.
 1. Baseline: one `python -m otter run -a dist/NAME/NAME-autograder.zip -o TMP NB` process per
    submission, one after the other, each in its own temporary folder
    (`autograder.authoring.otter_run.grade_notebook`). otter run has no time limit: it gets the
-   time limit as a timeout and a submission that runs out of it scores 0; one that otter run
+   time limit in CPU seconds and a submission that runs out of it scores 0; one that otter run
    fails on scores 0.
    It has no memory limit either: it runs under RLIMIT_AS = OTTER_BASE_MB + the memory limit, so
    that a memory hog is stopped there instead of taking the shared machine's RAM.
@@ -97,12 +97,12 @@ def otter_environment(tmp: Path, address_space_mb: int) -> Iterator[None]:
 def otter_grade(
     sub: Submission, zip_path: Path, time_limit: float, address_space_mb: int
 ) -> OtterOutcome:
-    """Grade one notebook file with plain `otter run` (timeout = the time limit)."""
+    """Grade one notebook file with plain `otter run` (the time limit in CPU seconds)."""
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-otter-") as tmp:
         with otter_environment(Path(tmp), address_space_mb):
             try:
-                grade = grade_notebook(Path(sub.file), zip_path, timeout=time_limit)
+                grade = grade_notebook(Path(sub.file), zip_path, cpu_seconds=time_limit)
             except OtterError as err:
                 seconds = time.perf_counter() - start
                 if seconds >= time_limit:

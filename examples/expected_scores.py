@@ -5,7 +5,7 @@ Run (slow, minutes; needs dist/, see `autograder build`):
 
 For every student of `make_submissions.plan(NAME)` the well-behaved equivalent `Student.graded_as`
 is graded with
-`autograder.authoring.otter_run.grade_notebook(nb, dist/NAME/NAME-autograder.zip, timeout=300)`,
+`autograder.authoring.otter_run.grade_notebook(nb, dist/NAME/NAME-autograder.zip, cpu_seconds=300)`,
 two otter processes at a time; identical notebooks are graded once. The equivalents: the notebook
 itself for well-behaved students (and the crashing one: otter ignores cell errors); without the
 loop cell and every later cell for the infinite loop; without the offending cell for the memory
@@ -33,7 +33,7 @@ if __package__ in (None, ""):  # run as a script: make the checkout's packages i
 from autograder.authoring.otter_run import grade_notebook  # noqa: E402
 from examples.make_submissions import DEFAULT_OUT, Student, assignment_names, plan  # noqa: E402
 
-GRADE_TIMEOUT_SECONDS = 300
+GRADE_CPU_SECONDS = 300
 WORKERS = 2
 
 
@@ -43,7 +43,7 @@ def _grade_bytes(name: str, notebook: bytes, root: Path) -> dict[str, float]:
         path = Path(tmp) / f"{name}.ipynb"
         path.write_bytes(notebook)
         zip_path = root / "dist" / name / f"{name}-autograder.zip"
-        grade = grade_notebook(path, zip_path, timeout=GRADE_TIMEOUT_SECONDS)
+        grade = grade_notebook(path, zip_path, cpu_seconds=GRADE_CPU_SECONDS)
     return {question: score for question, (score, _) in grade.questions.items()}
 
 

@@ -30,7 +30,7 @@ from autograder.authoring.otter_cli import OtterError, run_otter
 from autograder.authoring.requirements import grading_requirements
 from autograder.config import CourseConfig, load_config
 from autograder.errors import AutograderError
-from autograder.grading.bundle import GradingLimits, Settings
+from autograder.grading.bundle import Settings
 from autograder.paths import ProjectPaths, project_paths
 
 CHECK_PACKAGE = "nncheck"  # gets tolerances.json in the staged copy
@@ -185,14 +185,13 @@ def build_assignment(
         args += [] if run_tests else ["--no-run-tests"]
         try:
             output = run_otter(
-                args, cwd=stage, timeout=course.limits.time_seconds + 120, what=f"{master.path}"
+                args, cwd=stage, cpu_seconds=course.otter_cpu_seconds, what=f"{master.path}"
             )
         except OtterError as err:
             raise BuildError(f"building {name}: {err}") from err
-        limits = GradingLimits(course.limits.time_seconds, course.limits.memory_mb)
         assignment = course.assignment(name)
         settings = Settings(
-            limits,
+            course.limits,
             tuple(assignment.questions),
             tuple(master.config.get("autograder_files", [])),
             assignment.tests_in_student_process,

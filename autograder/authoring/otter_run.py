@@ -37,17 +37,18 @@ class Grade:
         )
 
 
-def grade_notebook(notebook: Path, autograder_zip: Path, *, timeout: float) -> Grade:
+def grade_notebook(notebook: Path, autograder_zip: Path, *, cpu_seconds: float) -> Grade:
     """Grade `notebook` with `autograder_zip` (no containers); raise `OtterError` on failure.
 
     Only the notebook is submitted; the zip's `files/` are placed beside it, as on Gradescope.
+    otter and its kernel get `cpu_seconds` of CPU time (see `run_otter`).
     """
     with tempfile.TemporaryDirectory(prefix="autograder-grade-") as tmp:
         zip_path, notebook_path = Path(autograder_zip).resolve(), Path(notebook).resolve()
         run_otter(
             ["run", "--no-logo", "-a", str(zip_path), "-o", tmp, str(notebook_path)],
             cwd=Path(tmp),
-            timeout=timeout,
+            cpu_seconds=cpu_seconds,
             what=f"grading {notebook}",
         )
         results = json.loads((Path(tmp) / "results.json").read_text(encoding="utf-8"))

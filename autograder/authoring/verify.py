@@ -156,14 +156,14 @@ def _grading_check(
     check: str,
     notebook: Path,
     autograder_zip: Path,
-    timeout: float,
+    cpu_seconds: float,
     judge: Callable[[Grade], CheckResult],
 ) -> CheckResult:
     """Grade `notebook` and let `judge` decide; a missing notebook or otter error fails."""
     if not notebook.is_file():
         return CheckResult(check, False, f"{notebook} does not exist: run `autograder build`")
     try:
-        grade = grade_notebook(notebook, autograder_zip, timeout=timeout)
+        grade = grade_notebook(notebook, autograder_zip, cpu_seconds=cpu_seconds)
     except OtterError as err:
         return CheckResult(check, False, str(err))
     return judge(grade)
@@ -184,7 +184,6 @@ def verify_assignment(
     start = time.perf_counter()
     paths = paths or project_paths()
     course = course or load_config(paths.config_file)
-    timeout = course.limits.time_seconds
     report = VerifyReport(name)
     with tempfile.TemporaryDirectory(prefix=f"autograder-verify-{name}-") as tmp:
         fresh = paths.with_outputs(Path(tmp) / "assignments", Path(tmp) / "dist")
@@ -203,14 +202,14 @@ def verify_assignment(
                     SOLUTION_CHECK,
                     build.solution_notebook,
                     build.autograder_zip,
-                    timeout,
+                    course.otter_cpu_seconds,
                     lambda grade: _check_solution(grade, points),
                 ),
                 _grading_check(
                     STUDENT_CHECK,
                     paths.student_dir(name) / f"{name}.ipynb",
                     build.autograder_zip,
-                    timeout,
+                    course.otter_cpu_seconds,
                     lambda grade: _check_student(grade, points),
                 ),
             ]

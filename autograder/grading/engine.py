@@ -29,7 +29,7 @@ from autograder.grading.bundle import Bundle, GradingLimits, copy_support_files
 from autograder.grading.records import GradeRecord, QuestionRecord, Submission, TestRecord
 from autograder.grading.referee.client import Referee, RefereeError
 from autograder.grading.sandbox.cases import FAILED, PASSED
-from autograder.grading.sandbox.cputime import WALL_FACTOR, CpuBudget, test_budget
+from autograder.grading.sandbox.cputime import WALL_FACTOR, CpuBudget, cpu_seconds, test_budget
 from autograder.grading.sandbox.launcher import SandboxError, Zygote
 from autograder.grading.sandbox.slots import Slot, end_processes
 
@@ -38,7 +38,8 @@ MAX_CELL_RETRIES = 3
 MAX_TEST_RETRIES = 30
 """Reruns after a test ended the process (each time without the tests already run)..."""
 RETRY_BUDGET_FACTOR = 4
-"""... as long as grading this submission has taken under this many times `time_seconds`."""
+"""... as long as the submission's processes have used under this many times `time_seconds` of
+CPU (and wall clock under `WALL_FACTOR` times that)."""
 GRACE_SECONDS = 5.0
 _MAX_LINE = 1 << 16
 
@@ -439,6 +440,7 @@ def grade_submission(
     grading = _Grading(cells, limits)
     test_names = [] if referee else [f"tests/{p.name}" for p in bundle.test_paths]
     retries = {"cells": 0, "tests": 0}
+    cpu_spent = 0.0  # by the submission's processes, over every attempt
     while True:
         workdir = Path(tempfile.mkdtemp(prefix="submission-"))
         try:
@@ -460,6 +462,7 @@ def grade_submission(
                         "time_seconds": limits.time_seconds,
                     }
                     _referee_tests(referee, sock, pid, attempt, request)
+            cpu_spent += cpu_seconds(pid) or 0.0
             end_processes(slot, pid)
             status = zygote.wait_exit(pid, timeout=5.0)
             again = grading.absorb(attempt, status.describe() if status else "it vanished")
@@ -472,10 +475,14 @@ def grade_submission(
         if phase == "cells" and retries[phase] > MAX_CELL_RETRIES:
             grading.error = "the notebook ended the grading process too many times"
             break
-        spent = time.perf_counter() - start
-        if retries[phase] > MAX_TEST_RETRIES or spent > RETRY_BUDGET_FACTOR * limits.time_seconds:
+        budget = RETRY_BUDGET_FACTOR * limits.time_seconds
+        wall = time.perf_counter() - start
+        if retries[phase] > MAX_TEST_RETRIES or cpu_spent > budget or wall > WALL_FACTOR * budget:
             grading.timeout = True
-            grading.notes.append(f"grading stopped after {spent:.0f} s; later tests did not run")
+            grading.notes.append(
+                f"grading stopped after {cpu_spent:.0f} CPU seconds of your code "
+                f"({wall:.0f} s in all); later tests did not run"
+            )
             break
     why = "not run: " + (grading.error or "the time limit was reached first")
     questions, test_files = _questions(bundle, grading.tests, why)

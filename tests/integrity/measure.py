@@ -5,11 +5,12 @@
     python -m tests.integrity.measure OUT [--assignment NAME] --table
 
 writes the assignment's corpus (default 01_nn_from_scratch; the answer server running for
-`network_answers`) to OUT/corpus, the plain otter totals to OUT/otter.json
-(`grade_notebook(nb, zip, timeout=60)`; a timeout is "hung/lost", an otter failure or missing
-results.json is "lost"), the engine totals to OUT/engine.json (`autograder grade`, 2 workers,
-10 s, 1024 MB), and prints the table `attack | plain otter run | autograder grade | deserved`
-(deserved: the twin's engine total). OUT holds one assignment: use one OUT per assignment.
+`network_answers`) to OUT/corpus, the plain otter totals to OUT/otter.json (`grade_notebook(nb,
+zip, cpu_seconds=60)`; running out of time is "hung/lost", an otter failure or missing results.json
+is "lost"), the engine totals to OUT/engine.json (`autograder grade`, 2 workers, 10 s, 1024 MB),
+and prints the table `attack | plain otter run | autograder grade | deserved` (deserved: the twin's
+engine total).
+OUT holds one assignment: use one OUT per assignment.
 
 Plain otter runs student code as the user running it, without any limit: run the fork and
 memory bombs only inside a process and memory cgroup (see README.md).
@@ -22,7 +23,7 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from autograder.authoring.otter_cli import OtterError
+from autograder.authoring.otter_cli import OUT_OF_TIME, OtterError
 from autograder.authoring.otter_run import grade_notebook
 from autograder.batch.command import GradeOptions, run_grade
 from autograder.config import load_config
@@ -32,16 +33,16 @@ from tests.integrity.answer_server import answer_server
 from tests.integrity.attacks import ASSIGNMENT, Catalogue
 from tests.integrity.corpus import CATALOGUES, twin_name, write_corpus
 
-OTTER_TIMEOUT = 60.0
+OTTER_CPU_SECONDS = 60.0
 ENGINE_OPTIONS = {"workers": 2, "time_limit": 10, "memory_limit": 1024}
 
 
 def otter_total(notebook: Path, zip_path: Path) -> str:
     """Plain `otter run`'s total for one notebook, or why there is none."""
     try:
-        return f"{grade_notebook(notebook, zip_path, timeout=OTTER_TIMEOUT).total:g}"
+        return f"{grade_notebook(notebook, zip_path, cpu_seconds=OTTER_CPU_SECONDS).total:g}"
     except OtterError as err:
-        return "hung/lost" if "took over" in str(err) else "lost"
+        return "hung/lost" if OUT_OF_TIME in str(err) else "lost"
     except (FileNotFoundError, ValueError):
         return "lost"
 

@@ -24,7 +24,7 @@ from typing import Any
 
 from autograder import ONE_THREAD
 from autograder.grading.sandbox.cases import run_case
-from autograder.grading.sandbox.isolation import Limits, isolate
+from autograder.grading.sandbox.isolation import RLimits, isolate
 from autograder.grading.wire.student_side import serve
 
 MESSAGE_CHARS = 4000
@@ -163,7 +163,7 @@ def main(channel_fd: int, config: dict[str, Any]) -> None:
 
     try:
         isolation = isolate(
-            config["workdir"], config["uid"], config["hidden"], Limits(**config["limits"])
+            config["workdir"], config["uid"], config["hidden"], RLimits(**config["limits"])
         )
         _clean_environment()
         report.send(event="sandbox", applied=isolation.applied, missing=isolation.missing)

@@ -17,30 +17,62 @@ WALL_FACTOR = 3.0
 _MIN_EXTENSION = 0.2
 
 
-def cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds of process `pid` and its waited-for children (None if gone)."""
+def _stat(pid: int | str) -> list[str] | None:
+    """/proc/PID/stat's fields from field 3 (state) on, or None if the process is gone."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    fields = stat.rsplit(")", 1)[1].split()  # after the command name, from field 3 (state)
-    utime, stime, cutime, cstime = (int(fields[i]) for i in (11, 12, 13, 14))
-    return (utime + stime + cutime + cstime) / os.sysconf("SC_CLK_TCK")
+    return stat.rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+
+
+def _ticks(fields: list[str]) -> int:
+    """utime + stime + cutime + cstime: the process's CPU and its waited-for children's."""
+    return sum(int(fields[i]) for i in (11, 12, 13, 14))
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of process `pid` and its waited-for children (None if gone)."""
+    fields = _stat(pid)
+    return None if fields is None else _ticks(fields) / os.sysconf("SC_CLK_TCK")
+
+
+def session_cpu_seconds(sid: int) -> float | None:
+    """CPU seconds of every live process of session `sid` and of the children they waited for
+    (a program and the kernels it started), or None when none is left."""
+    ticks = [
+        _ticks(fields)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit()
+        and (fields := _stat(entry.name)) is not None
+        and int(fields[3]) == sid
+    ]
+    return sum(ticks) / os.sysconf("SC_CLK_TCK") if ticks else None
 
 
 class CpuBudget:
-    """`seconds` of CPU time for process `pid` from now, within `WALL_FACTOR * seconds` of wall."""
+    """`seconds` of CPU time for process `pid` from now, within `WALL_FACTOR * seconds` of wall.
 
-    def __init__(self, pid: int, seconds: float) -> None:
+    `whole_session`: count every process of the session `pid` leads (it was started with
+    `start_new_session`), e.g. otter and the Jupyter kernels it starts.
+    """
+
+    def __init__(self, pid: int, seconds: float, *, whole_session: bool = False) -> None:
         self.pid, self.seconds = pid, seconds
+        self._measure = session_cpu_seconds if whole_session else cpu_seconds
         now = time.monotonic()
         self.wall_end = now + WALL_FACTOR * seconds
-        self._start_cpu = cpu_seconds(pid)
+        self._start_cpu = self._measure(pid)
         self.first_deadline = now + seconds
+
+    def used(self) -> float | None:
+        """CPU seconds used since the budget began (None if the process is gone)."""
+        now = self._measure(self.pid)
+        return None if now is None or self._start_cpu is None else now - self._start_cpu
 
     def later_deadline(self) -> float | None:
         """At a deadline: a later one if the process still has CPU seconds left, else None."""
-        used = cpu_seconds(self.pid)
+        used = self._measure(self.pid)
         if used is None or self._start_cpu is None:
             return None
         left = self.seconds - (used - self._start_cpu)

@@ -35,7 +35,7 @@ _PRIVATE_DIRS = ("/root", "/home", "/autograder", "/work")
 
 
 @dataclass(frozen=True)
-class Limits:
+class RLimits:
     """Per-process resource limits: memory on top of what is mapped at the start, in MB."""
 
     memory_mb: int
@@ -127,7 +127,7 @@ def _vm_size_bytes() -> int:
     return 0
 
 
-def apply_limits(limits: Limits, isolation: Isolation) -> None:
+def apply_limits(limits: RLimits, isolation: Isolation) -> None:
     """Set the rlimits (the memory limit counts from what is already mapped)."""
     address_space = _vm_size_bytes() + limits.memory_mb * 2**20
     for name, value in (
@@ -145,7 +145,7 @@ def apply_limits(limits: Limits, isolation: Isolation) -> None:
     )
 
 
-def isolate(workdir: str, uid: int | None, hidden: list[str], limits: Limits) -> Isolation:
+def isolate(workdir: str, uid: int | None, hidden: list[str], limits: RLimits) -> Isolation:
     """Sandbox this process; afterwards the working folder is `cwd`. Call once, in the child.
 
     `uid`: the unprivileged uid to become (root only); `hidden`: extra folders to make empty.
