@@ -1,6 +1,12 @@
 """Deterministic fixtures.npz (autograder.fixtures) and reproducible zips (autograder.zipfiles)."""
 
+import json
+import os
+import platform
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +19,8 @@ from autograder.fixtures import (
     write_npz,
 )
 from autograder.zipfiles import FIXED_DATE_TIME, normalize_zip
+
+CHECKOUT = Path(__file__).resolve().parents[2]
 
 ARRAYS = {
     "weights": np.arange(12, dtype=np.float64).reshape(3, 4) / 7,
@@ -218,3 +226,48 @@ def test_npz_differences_report_an_unreadable_committed_file(tmp_path):
     assert npz_differences(tmp_path / "committed.npz", tmp_path / "fresh.npz") == [
         f"{tmp_path / 'committed.npz'}: not an .npz (zip) file"
     ]
+
+
+_STAGE_UNDER_KERNEL = """
+import json, sys
+from pathlib import Path
+import threadpoolctl
+from autograder.build import stage_assignment
+from autograder.config import load_config
+from autograder.fixtures import make_fixtures, write_npz
+from autograder.paths import project_paths
+
+root, name, out = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+paths = project_paths(root)
+stage_assignment(name, out / "stage", paths, load_config(paths.config_file))
+write_npz(out / "computed.npz", make_fixtures(paths.master_dir(name) / "fixtures.py", root))
+blas = [i for i in threadpoolctl.threadpool_info() if i["internal_api"] == "openblas"]
+print(json.dumps([i["architecture"] for i in blas]))
+"""
+
+
+def _stage_under_kernel(kernel: str, name: str, out: Path) -> None:
+    """Stage assignment `name` into `out/stage` in a process whose OpenBLAS uses `kernel`, and
+    write the fixtures it computed to `out/computed.npz`; skip if OpenBLAS runs another kernel."""
+    env = {**os.environ, "OPENBLAS_CORETYPE": kernel}
+    args = [sys.executable, "-c", _STAGE_UNDER_KERNEL, str(CHECKOUT), name, str(out)]
+    done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    used = json.loads(done.stdout.splitlines()[-1])
+    if {k.lower() for k in used} != {kernel.lower()}:
+        pytest.skip(f"OPENBLAS_CORETYPE={kernel} gave OpenBLAS kernels {used}")
+
+
+@pytest.mark.skipif(
+    platform.machine().lower() not in {"x86_64", "amd64"}, reason="x86-64 OpenBLAS kernel names"
+)
+def test_builds_with_two_blas_kernels_stage_the_committed_fixtures(tmp_path):
+    """Under OpenBLAS's Haswell and SandyBridge kernels 01's fixtures come out different in the
+    last bits (on the x86-64 machine this was written on; by up to 4e-16) yet within tolerance of
+    the committed ones: both builds stage the committed bytes, so neither changes assignments/."""
+    name = "01_nn_from_scratch"
+    committed = CHECKOUT / "assignments" / name / "fixtures.npz"
+    for kernel in ("Haswell", "SandyBridge"):
+        _stage_under_kernel(kernel, name, tmp_path / kernel)
+        assert npz_differences(committed, tmp_path / kernel / "computed.npz") == []
+        assert (tmp_path / kernel / "stage" / "fixtures.npz").read_bytes() == committed.read_bytes()
