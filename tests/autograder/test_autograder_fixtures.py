@@ -18,6 +18,7 @@ from autograder.fixtures import (
     npz_differences,
     write_npz,
 )
+from autograder.verify import _differences
 from autograder.zipfiles import FIXED_DATE_TIME, normalize_zip
 
 CHECKOUT = Path(__file__).resolve().parents[2]
@@ -225,6 +226,25 @@ def test_npz_differences_report_an_unreadable_committed_file(tmp_path):
     (tmp_path / "committed.npz").write_bytes(b"version https://git-lfs.github.com/spec/v1\n")
     assert npz_differences(tmp_path / "committed.npz", tmp_path / "fresh.npz") == [
         f"{tmp_path / 'committed.npz'}: not an .npz (zip) file"
+    ]
+
+
+def test_verify_compares_npz_arrays_up_to_rounding_and_other_files_byte_for_byte(tmp_path):
+    committed, fresh = tmp_path / "committed", tmp_path / "fresh"
+    for folder, text in [(committed, "old"), (fresh, "new")]:
+        folder.mkdir()
+        (folder / "notes.txt").write_text(text)
+    write_npz(fresh / "fixtures.npz", ARRAYS)
+    write_npz(committed / "fixtures.npz", _with(ARRAYS, "weights", _ulp_up(ARRAYS["weights"])))
+    assert _differences(committed, fresh) == ["differs from a fresh build: notes.txt"]
+    changed = ARRAYS["weights"].copy()
+    changed[1, 2] += 1e-6
+    write_npz(committed / "fixtures.npz", _with(ARRAYS, "weights", changed))
+    assert _differences(committed, fresh) == [
+        "differs from a fresh build: fixtures.npz: weights: 1 of 12 values differ by more than "
+        "1e-12 x max(1, |value|); most at index (1, 2): committed 0.8571438571428571, "
+        "fresh 0.8571428571428571",
+        "differs from a fresh build: notes.txt",
     ]
 
 
