@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograder.build import stage_assignment
+from autograder.config import load_config
 from autograder.fixtures import (
     FixturesError,
     array_differences,
@@ -18,6 +20,7 @@ from autograder.fixtures import (
     npz_differences,
     write_npz,
 )
+from autograder.paths import project_paths
 from autograder.verify import _differences
 from autograder.zipfiles import FIXED_DATE_TIME, normalize_zip
 
@@ -248,14 +251,15 @@ def test_verify_compares_npz_arrays_up_to_rounding_and_other_files_byte_for_byte
     ]
 
 
-_STAGE_UNDER_KERNEL = """
+# The script imports from the modules this file imports from, so it follows them when they move.
+_STAGE_UNDER_KERNEL = f"""
 import json, sys
 from pathlib import Path
 import threadpoolctl
-from autograder.build import stage_assignment
-from autograder.config import load_config
-from autograder.fixtures import make_fixtures, write_npz
-from autograder.paths import project_paths
+from {stage_assignment.__module__} import stage_assignment
+from {load_config.__module__} import load_config
+from {make_fixtures.__module__} import make_fixtures, write_npz
+from {project_paths.__module__} import project_paths
 
 root, name, out = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
 paths = project_paths(root)
@@ -271,7 +275,7 @@ def _stage_under_kernel(kernel: str, name: str, out: Path) -> None:
     write the fixtures it computed to `out/computed.npz`; skip if OpenBLAS runs another kernel."""
     env = {**os.environ, "OPENBLAS_CORETYPE": kernel}
     args = [sys.executable, "-c", _STAGE_UNDER_KERNEL, str(CHECKOUT), name, str(out)]
-    done = subprocess.run(args, env=env, capture_output=True, text=True, check=False)
+    done = subprocess.run(args, cwd=CHECKOUT, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     used = json.loads(done.stdout.splitlines()[-1])
     if {k.lower() for k in used} != {kernel.lower()}:
