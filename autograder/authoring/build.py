@@ -1,9 +1,10 @@
 """Build one assignment: stage the master, run `otter assign`, publish the outputs.
 
 Staging (a temporary folder) holds the master with grading.yml's points and the build's config
-keys inserted, fixtures.npz from fixtures.py, the other files of solutions/NAME/, copies of the
-packages the master lists in `files`/`autograder_files` (nncheck gets tolerances.json from
-grading.yml) and requirements.txt for the grading image. Outputs:
+keys inserted, fixtures.npz from fixtures.py (the committed file's bytes if its arrays are equal up
+to rounding: a build on another CPU leaves it unchanged), the other files of solutions/NAME/,
+copies of the packages the master lists in `files`/`autograder_files` (nncheck gets tolerances.json
+from grading.yml) and requirements.txt for the grading image. Outputs:
   assignments/NAME/                    the student variant (cleared first)
   dist/NAME/NAME-autograder.zip        the Gradescope autograder (reproducible zip), rewritten by
                                        gradescope_zip to grade with the engine of `autograder grade`
@@ -118,7 +119,9 @@ def stage_assignment(name: str, stage: Path, paths: ProjectPaths, course: Course
     nbformat.write(notebook, stage / master.path.name)
     fixtures_script = paths.master_dir(name) / FIXTURES_SCRIPT
     if fixtures_script.is_file():
-        write_npz(stage / FIXTURES_FILE, make_fixtures(fixtures_script, paths.root))
+        fixtures = make_fixtures(fixtures_script, paths.root)
+        previous = paths.student_dir(name) / FIXTURES_FILE
+        write_npz(stage / FIXTURES_FILE, fixtures, previous=previous)
     _stage_listed_files(master, stage, paths.root)
     if (stage / CHECK_PACKAGE).is_dir():
         (stage / CHECK_PACKAGE / "tolerances.json").write_text(

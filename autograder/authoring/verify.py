@@ -6,7 +6,9 @@
 - untouched student variant scores 0: the committed student notebook grades without error, to 0;
 - no leaks: no secret line (a solution line otter replaced or removed, a hidden-test line) occurs
   in any text file of the assignment's student variant or of one released before it;
-- up to date: the committed assignments/NAME is byte-identical to the fresh student variant.
+- up to date: the committed assignments/NAME is byte-identical to the fresh student variant,
+  except that .npz files need only hold the same arrays up to rounding (`npz_differences`: BLAS
+  rounds the last bits differently on another CPU).
 `verify_assignment` returns a `VerifyReport` (it never exits), so pytest can assert on it;
 `grading=False` skips the two grading checks (the slow part).
 """
@@ -21,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from autograder.authoring.build import BuildError, build_assignment
-from autograder.authoring.fixtures import FixturesError
+from autograder.authoring.fixtures import FixturesError, npz_differences
 from autograder.authoring.leaks import Leak, find_leaks, find_secrets
 from autograder.authoring.master import Master, MasterError, parse_master
 from autograder.authoring.otter_cli import OtterError
@@ -136,6 +138,16 @@ def _check_leaks(
     return CheckResult(LEAK_CHECK, not leaks, details or "none found")
 
 
+def _file_differences(committed: Path, fresh: Path, path: Path) -> list[str]:
+    """How `committed / path` differs from `fresh / path` ([] if alike): bytes, or .npz arrays."""
+    if filecmp.cmp(committed / path, fresh / path, shallow=False):
+        return []
+    where = f"differs from a fresh build: {path}"
+    if path.suffix != ".npz":
+        return [where]
+    return [f"{where}: {diff}" for diff in npz_differences(committed / path, fresh / path)]
+
+
 def _differences(committed: Path, fresh: Path) -> list[str]:
     """Files missing, extra or different between two folders (relative paths)."""
     if not committed.is_dir():
@@ -145,9 +157,7 @@ def _differences(committed: Path, fresh: Path) -> list[str]:
     diffs = [f"missing (a fresh build has it): {p}" for p in sorted(theirs - ours)]
     diffs += [f"stale (a fresh build does not make it): {p}" for p in sorted(ours - theirs)]
     diffs += [
-        f"differs from a fresh build: {p}"
-        for p in sorted(ours & theirs)
-        if not filecmp.cmp(committed / p, fresh / p, shallow=False)
+        diff for p in sorted(ours & theirs) for diff in _file_differences(committed, fresh, p)
     ]
     return diffs
 

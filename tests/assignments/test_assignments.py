@@ -5,7 +5,7 @@ committed student variant, students get no answer key, and no solution line or h
 The slow check runs `autograder verify` end to end: a fresh build (otter assign executes the
 solution notebook top to bottom and runs every test against it), the solution scores 100% through
 the real autograder zip, the untouched student variant scores 0 without error, and the committed
-student variant is byte-identical to the fresh build.
+student variant is byte-identical to the fresh build (fixtures.npz: its arrays, up to rounding).
 """
 
 from __future__ import annotations
