@@ -73,3 +73,17 @@ def test_no_solution_line_or_hidden_test_appears_in_a_student_variant_released_s
 def test_autograder_verify_passes(name: str) -> None:
     report = verify_assignment(name, paths=PATHS, course=COURSE)
     assert report.passed, report.format()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_nncheck_copy_students_get_is_the_current_nncheck(name: str) -> None:
+    """assignments/NAME/nncheck is written by the build alone; a change to nncheck/ needs a
+    rebuild (`autograder build NAME`) committed with it."""
+    source = PATHS.root / "nncheck"
+    copy = PATHS.student_dir(name) / "nncheck"
+    modules = sorted(path.name for path in source.glob("*.py"))
+    assert sorted(path.name for path in copy.glob("*.py")) == modules
+    stale = [m for m in modules if (copy / m).read_bytes() != (source / m).read_bytes()]
+    assert not stale, (
+        f"assignments/{name}/nncheck is stale ({stale}): run `autograder build {name}`"
+    )
