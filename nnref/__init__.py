@@ -1,9 +1,10 @@
 """nnref: the reference NumPy implementation of the course (the answer key, never shipped).
 
-Every public name is re-exported here, so ``import nnref; nnref.dense_forward(...)`` works.
+The public names below are re-exported here, so ``import nnref; nnref.dense_forward(...)`` works.
 """
 
 import importlib
+import types
 
 from nnref.activations import (
     ACTIVATIONS,
@@ -78,57 +79,14 @@ _LAZY_EXPORTS = {
 }
 _LAZY_MODULE = {name: module for module, names in _LAZY_EXPORTS.items() for name in names}
 
+# Every name imported above (the submodules themselves aside) and every lazy one.
 __all__ = sorted(
     [
-        "ACTIVATIONS",
-        "leaky_relu_backward",
-        "leaky_relu_forward",
-        "relu_backward",
-        "relu_forward",
-        "sigmoid_backward",
-        "sigmoid_forward",
-        "softmax",
-        "softmax_backward",
-        "tanh_backward",
-        "tanh_forward",
-        "gradient_check",
-        "numerical_gradient",
-        "numerical_gradient_array",
-        "relative_error",
-        "INITIALIZERS",
-        "glorot_normal",
-        "glorot_uniform",
-        "he_normal",
-        "he_uniform",
-        "kaiming_normal",
-        "kaiming_uniform",
-        "normal",
-        "xavier_normal",
-        "xavier_uniform",
-        "zeros",
-        "dense_backward",
-        "dense_forward",
-        "binary_cross_entropy",
-        "binary_cross_entropy_with_logits",
-        "cross_entropy_loss",
-        "log_softmax",
-        "mse_loss",
-        "MLP",
-        "OPTIMIZERS",
-        "SGD",
-        "Adam",
-        "Optimizer",
-        "RMSprop",
-        "sgd_step",
-        "dropout_backward",
-        "dropout_forward",
-        "l2_gradient",
-        "l2_penalty",
-        "History",
-        "iterate_minibatches",
-        "train",
-        *_LAZY_MODULE,
+        name
+        for name, value in globals().items()
+        if not name.startswith("_") and not isinstance(value, types.ModuleType)
     ]
+    + list(_LAZY_MODULE)
 )
 
 

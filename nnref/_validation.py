@@ -1,10 +1,17 @@
 """Input checks shared by every ``nnref`` module.
 
 Each helper raises ``ValueError`` (wrong shape or value) or ``TypeError`` (wrong kind of
-object or dtype) with a message that names the calling function, the argument, what was
+object or dtype) with a message that names the checked function, the argument, what was
 expected and what was received, e.g.::
 
     dense_forward: W must have shape (D, M) = (3, M) to match X (N, D) = (5, 3); got (4, 2)
+
+The function's name comes from the :func:`checked` decorator on it, so a public function states
+only its checks and its math::
+
+    @checked
+    def dense_forward(X, W, b):
+        X = as_float_array(X, "X", ndim=2)  # dense_forward: X must be a 2-D array; ...
 
 Dtype rule of the kit: float32 input stays float32; every other real dtype (float16, float64,
 integers, booleans) becomes float64.
@@ -12,8 +19,11 @@ integers, booleans) becomes float64.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import functools
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, ParamSpec, TypeVar
 
 import numpy as np
 from numpy.typing import DTypeLike
@@ -25,15 +35,64 @@ __all__ = [
     "as_rng",
     "check_same_shape",
     "check_shape",
+    "checked",
+    "checking",
     "format_shape",
+    "prefixed",
 ]
 
 Dim = int | None
 """One expected dimension: an exact size, or ``None`` for any size."""
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_checked_name: ContextVar[str | None] = ContextVar("nnref_checked_name", default=None)
+"""Name of the innermost running :func:`checked` function, ``None`` outside any."""
+
+
+def checked(fn: Callable[P, R]) -> Callable[P, R]:
+    """Decorator: the checks that run inside ``fn`` name it in their messages.
+
+    The name is ``fn.__qualname__``: ``dense_forward``, ``MLP.forward``, and ``MLP`` for
+    ``MLP.__init__``. A checked function called by another names its own errors.
+    """
+    name = fn.__qualname__.removesuffix(".__init__")
+
+    @functools.wraps(fn)
+    def named(*args: P.args, **kwargs: P.kwargs) -> R:
+        token = _checked_name.set(name)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _checked_name.reset(token)
+
+    return named
+
+
+@contextmanager
+def checking(name: str) -> Iterator[None]:
+    """:func:`checked` for a block whose name is known only at run time.
+
+    ``with checking(type(self).__name__):`` in a base class names the subclass (``SGD``).
+    """
+    token = _checked_name.set(name)
+    try:
+        yield
+    finally:
+        _checked_name.reset(token)
+
 
 def _prefix(func: str | None) -> str:
-    return f"{func}: " if func else ""
+    """``"dense_forward: "``: ``func`` if given, else the running :func:`checked` function's name;
+    ``""`` for ``func=""`` or outside any checked function."""
+    name = _checked_name.get() if func is None else func
+    return f"{name}: " if name else ""
+
+
+def prefixed(message: str, func: str | None = None) -> str:
+    """``message`` after the checked function's name: ``"l2_penalty: " + message``."""
+    return _prefix(func) + message
 
 
 def format_shape(shape: Sequence[Any]) -> str:
@@ -65,7 +124,7 @@ def as_float_array(
         x: array-like of real numbers (ndarray, list, scalar, CPU torch tensor...).
         name: argument name used in error messages, e.g. ``"X"``.
         ndim: required number of dimensions, a tuple of allowed values, or ``None`` (any).
-        func: name of the calling public function, used as the message prefix.
+        func: overrides the name of the :func:`checked` function in messages.
 
     Returns:
         A base-class ``np.ndarray`` (subclasses are stripped) of dtype float32 if ``x`` is
@@ -132,7 +191,7 @@ def as_label_array(
             PyTorch where class indices must be ``torch.long``).
         name: argument name for error messages.
         n_classes: if given, every label must satisfy ``0 <= y[i] < n_classes``.
-        func: name of the calling public function.
+        func: overrides the name of the :func:`checked` function in messages.
 
     Returns:
         ``(N,)`` int64 array.
@@ -180,7 +239,7 @@ def check_shape(
         symbols: one letter per dimension, e.g. ``("D", "M")``, to print the shape symbolically.
         match: ``(other_name, other_symbols, other_shape)`` of the argument that fixes the
             expected sizes, to explain where they come from.
-        func: name of the calling public function.
+        func: overrides the name of the :func:`checked` function in messages.
 
     Example message (``symbols=("D", "M")``, ``match=("X", ("N", "D"), (5, 3))``)::
 

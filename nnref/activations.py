@@ -15,7 +15,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 
 from nnref._hyperparams import as_real
-from nnref._validation import as_float_array, check_same_shape
+from nnref._validation import as_float_array, check_same_shape, checked
 
 __all__ = [
     "ACTIVATIONS",
@@ -34,15 +34,16 @@ __all__ = [
 
 
 def _grad_and_cache(
-    dA: np.ndarray, cache: np.ndarray, cache_name: str, func: str, ndim: int | None = None
+    dA: np.ndarray, cache: np.ndarray, cache_name: str, ndim: int | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """Validate a backward call: float arrays of the same shape."""
-    dA = as_float_array(dA, "dA", ndim=ndim, func=func)
-    cache = as_float_array(cache, cache_name, ndim=ndim, func=func)
-    check_same_shape(dA, "dA", cache, cache_name, func=func)
+    dA = as_float_array(dA, "dA", ndim=ndim)
+    cache = as_float_array(cache, cache_name, ndim=ndim)
+    check_same_shape(dA, "dA", cache, cache_name)
     return dA, cache
 
 
+@checked
 def sigmoid_forward(Z: np.ndarray) -> np.ndarray:
     """Logistic sigmoid ``A = 1 / (1 + exp(-Z))``, elementwise, any shape.
 
@@ -51,11 +52,12 @@ def sigmoid_forward(Z: np.ndarray) -> np.ndarray:
 
     PyTorch: ``torch.sigmoid``.
     """
-    Z = as_float_array(Z, "Z", func="sigmoid_forward")
+    Z = as_float_array(Z, "Z")
     e = np.exp(-np.abs(Z))
     return np.where(Z >= 0, 1, e) / (1 + e)
 
 
+@checked
 def sigmoid_backward(dA: np.ndarray, A: np.ndarray) -> np.ndarray:
     """Backward of the sigmoid from its *output*: ``dZ = dA * A * (1 - A)``.
 
@@ -65,18 +67,20 @@ def sigmoid_backward(dA: np.ndarray, A: np.ndarray) -> np.ndarray:
 
     PyTorch: autograd of ``torch.sigmoid`` (``sigmoid_backward`` also uses the output).
     """
-    dA, A = _grad_and_cache(dA, A, "A", "sigmoid_backward")
+    dA, A = _grad_and_cache(dA, A, "A")
     return dA * A * (1 - A)
 
 
+@checked
 def tanh_forward(Z: np.ndarray) -> np.ndarray:
     """Hyperbolic tangent ``A = tanh(Z) = (e^Z - e^-Z) / (e^Z + e^-Z)``, elementwise.
 
     PyTorch: ``torch.tanh``.
     """
-    return np.tanh(as_float_array(Z, "Z", func="tanh_forward"))
+    return np.tanh(as_float_array(Z, "Z"))
 
 
+@checked
 def tanh_backward(dA: np.ndarray, A: np.ndarray) -> np.ndarray:
     """Backward of tanh from its *output*: ``dZ = dA * (1 - A**2)``.
 
@@ -86,18 +90,20 @@ def tanh_backward(dA: np.ndarray, A: np.ndarray) -> np.ndarray:
 
     PyTorch: autograd of ``torch.tanh``.
     """
-    dA, A = _grad_and_cache(dA, A, "A", "tanh_backward")
+    dA, A = _grad_and_cache(dA, A, "A")
     return dA * (1 - A * A)
 
 
+@checked
 def relu_forward(Z: np.ndarray) -> np.ndarray:
     """Rectified linear unit ``A = max(Z, 0)``, elementwise.
 
     PyTorch: ``torch.relu`` (NaN propagates).
     """
-    return np.maximum(as_float_array(Z, "Z", func="relu_forward"), 0)
+    return np.maximum(as_float_array(Z, "Z"), 0)
 
 
+@checked
 def relu_backward(dA: np.ndarray, Z: np.ndarray) -> np.ndarray:
     """Backward of ReLU from its *input*: ``dZ = dA * [Z > 0]``.
 
@@ -107,33 +113,34 @@ def relu_backward(dA: np.ndarray, Z: np.ndarray) -> np.ndarray:
         dA: upstream gradient, same shape as ``Z``.
         Z: the forward input.
     """
-    dA, Z = _grad_and_cache(dA, Z, "Z", "relu_backward")
+    dA, Z = _grad_and_cache(dA, Z, "Z")
     return np.where(Z > 0, dA, 0)
 
 
+@checked
 def leaky_relu_forward(Z: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
     """Leaky ReLU ``A = Z if Z > 0 else negative_slope * Z``, elementwise.
 
     PyTorch: ``torch.nn.functional.leaky_relu(Z, negative_slope)`` (default slope 0.01).
     """
-    func = "leaky_relu_forward"
-    slope = as_real(negative_slope, "negative_slope", func=func)
-    Z = as_float_array(Z, "Z", func=func)
+    slope = as_real(negative_slope, "negative_slope")
+    Z = as_float_array(Z, "Z")
     return np.where(Z > 0, Z, slope * Z)
 
 
+@checked
 def leaky_relu_backward(dA: np.ndarray, Z: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
     """Backward of leaky ReLU from its *input*: ``dZ = dA if Z > 0 else negative_slope * dA``.
 
     At ``Z == 0`` the derivative is ``negative_slope``, as in PyTorch's
     ``leaky_relu_backward`` (which tests ``Z > 0``).
     """
-    func = "leaky_relu_backward"
-    slope = as_real(negative_slope, "negative_slope", func=func)
-    dA, Z = _grad_and_cache(dA, Z, "Z", func)
+    slope = as_real(negative_slope, "negative_slope")
+    dA, Z = _grad_and_cache(dA, Z, "Z")
     return np.where(Z > 0, dA, slope * dA)
 
 
+@checked
 def softmax(Z: np.ndarray) -> np.ndarray:
     """Row-wise softmax of logits ``Z: (N, C)`` -> probabilities ``(N, C)``.
 
@@ -143,11 +150,12 @@ def softmax(Z: np.ndarray) -> np.ndarray:
 
     PyTorch: ``torch.softmax(Z, dim=1)``.
     """
-    Z = as_float_array(Z, "Z", ndim=2, func="softmax")
+    Z = as_float_array(Z, "Z", ndim=2)
     e = np.exp(Z - Z.max(axis=1, keepdims=True))
     return e / e.sum(axis=1, keepdims=True)
 
 
+@checked
 def softmax_backward(dA: np.ndarray, A: np.ndarray) -> np.ndarray:
     """Backward of the row-wise softmax from its *output* ``A: (N, C)``.
 
@@ -157,7 +165,7 @@ def softmax_backward(dA: np.ndarray, A: np.ndarray) -> np.ndarray:
     PyTorch: autograd of ``torch.softmax(Z, dim=1)``. (With cross-entropy, prefer
     ``cross_entropy_loss``, whose combined gradient is ``(softmax(Z) - Y) / N``.)
     """
-    dA, A = _grad_and_cache(dA, A, "A", "softmax_backward", ndim=2)
+    dA, A = _grad_and_cache(dA, A, "A", ndim=2)
     return A * (dA - np.sum(dA * A, axis=1, keepdims=True))
 
 

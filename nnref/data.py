@@ -20,7 +20,7 @@ from numpy.typing import DTypeLike
 from sklearn.model_selection import train_test_split
 
 from nnref._hyperparams import as_positive_int, as_real
-from nnref._validation import as_float_array, as_float_dtype, format_shape
+from nnref._validation import as_float_array, as_float_dtype, checked, format_shape, prefixed
 
 __all__ = [
     "Split",
@@ -61,6 +61,7 @@ class Split:
         return self.X_train.shape[1]
 
 
+@checked
 def standardize(X_train: np.ndarray, *others: np.ndarray) -> tuple[np.ndarray, ...]:
     """Standardise features with the training statistics.
 
@@ -80,34 +81,38 @@ def standardize(X_train: np.ndarray, *others: np.ndarray) -> tuple[np.ndarray, .
         ValueError: ``X_train`` is not 2-D or is empty, or another array has a different
             number of features.
     """
-    X_train = as_float_array(X_train, "X_train", ndim=2, func="standardize")
+    X_train = as_float_array(X_train, "X_train", ndim=2)
     if X_train.shape[0] == 0:
-        raise ValueError("standardize: X_train must have at least one row; got shape (0, D)")
+        raise ValueError(prefixed("X_train must have at least one row; got shape (0, D)"))
     mean = X_train.mean(axis=0, dtype=np.float64)
     std = X_train.std(axis=0, dtype=np.float64)
     std[std == 0.0] = 1.0
     arrays = [X_train]
     for k, X in enumerate(others):
-        X = as_float_array(X, f"others[{k}]", ndim=2, func="standardize")
+        X = as_float_array(X, f"others[{k}]", ndim=2)
         if X.shape[1] != X_train.shape[1]:
             raise ValueError(
-                f"standardize: others[{k}] must have shape (N, D) = (N, {X_train.shape[1]}) "
-                f"to match X_train {format_shape(X_train.shape)}; got {format_shape(X.shape)}"
+                prefixed(
+                    f"others[{k}] must have shape (N, D) = (N, {X_train.shape[1]}) "
+                    f"to match X_train {format_shape(X_train.shape)}; got {format_shape(X.shape)}"
+                )
             )
         arrays.append(X)
     return tuple(((X - mean) / std).astype(X_train.dtype, copy=False) for X in arrays)
 
 
-def _check_sizes(n_samples: int, val_size: float, test_size: float, func: str) -> None:
+def _check_sizes(n_samples: int, val_size: float, test_size: float) -> None:
     """``n_samples >= 2``; fractions ``0 <= val_size``, ``0 < test_size``, sum below 1."""
-    if as_positive_int(n_samples, "n_samples", func=func) < 2:
-        raise ValueError(f"{func}: n_samples must be at least 2; got {n_samples}")
-    as_real(val_size, "val_size", func=func, low=0.0, high=1.0, high_open=True)
-    as_real(test_size, "test_size", func=func, low=0.0, high=1.0, low_open=True, high_open=True)
+    if as_positive_int(n_samples, "n_samples") < 2:
+        raise ValueError(prefixed(f"n_samples must be at least 2; got {n_samples}"))
+    as_real(val_size, "val_size", low=0.0, high=1.0, high_open=True)
+    as_real(test_size, "test_size", low=0.0, high=1.0, low_open=True, high_open=True)
     if val_size + test_size >= 1.0:
         raise ValueError(
-            f"{func}: val_size + test_size must be below 1 to leave training data; "
-            f"got {val_size} + {test_size} = {val_size + test_size}"
+            prefixed(
+                "val_size + test_size must be below 1 to leave training data; "
+                f"got {val_size} + {test_size} = {val_size + test_size}"
+            )
         )
 
 
@@ -124,7 +129,7 @@ def _make_split(
     description: str,
 ) -> Split:
     """Stratified train/val/test split (fractions of the whole set), then optional scaling."""
-    dtype = as_float_dtype(dtype)
+    dtype = as_float_dtype(dtype, func="")  # this message names no loader
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y, dtype=np.int64)
     X_rest, X_test, y_rest, y_test = train_test_split(
@@ -157,6 +162,7 @@ def _make_split(
     )
 
 
+@checked
 def load_moons(
     n_samples: int = 1000,
     noise: float = 0.2,
@@ -176,7 +182,7 @@ def load_moons(
         standardize: standardise with training statistics (see :func:`standardize`).
         dtype: feature dtype, ``np.float64`` or ``np.float32``.
     """
-    _check_sizes(n_samples, val_size, test_size, "load_moons")
+    _check_sizes(n_samples, val_size, test_size)
     X, y = skdatasets.make_moons(n_samples=n_samples, noise=noise, random_state=seed)
     return _make_split(
         X,
@@ -191,6 +197,7 @@ def load_moons(
     )
 
 
+@checked
 def load_circles(
     n_samples: int = 1000,
     noise: float = 0.1,
@@ -209,7 +216,7 @@ def load_circles(
         factor: radius of the inner circle relative to the outer one, in ``(0, 1)``.
         seed, val_size, test_size, standardize, dtype: as in :func:`load_moons`.
     """
-    _check_sizes(n_samples, val_size, test_size, "load_circles")
+    _check_sizes(n_samples, val_size, test_size)
     X, y = skdatasets.make_circles(
         n_samples=n_samples, noise=noise, factor=factor, random_state=seed
     )
@@ -228,6 +235,7 @@ def load_circles(
     )
 
 
+@checked
 def load_classification(
     n_samples: int = 1000,
     n_features: int = 20,
@@ -251,7 +259,7 @@ def load_classification(
         class_sep: larger values move the class clusters further apart (an easier problem).
         seed, val_size, test_size, standardize, dtype: as in :func:`load_moons`.
     """
-    _check_sizes(n_samples, val_size, test_size, "load_classification")
+    _check_sizes(n_samples, val_size, test_size)
     n_informative = n_features if n_informative is None else n_informative
     X, y = skdatasets.make_classification(
         n_samples=n_samples,
@@ -279,6 +287,7 @@ def load_classification(
     )
 
 
+@checked
 def load_digits(
     n_samples: int | None = None,
     seed: int = 0,
@@ -300,9 +309,9 @@ def load_digits(
     X, y = digits.data / 16.0, digits.target
     n_total = len(y)
     n_samples = n_total if n_samples is None else n_samples
-    _check_sizes(n_samples, val_size, test_size, "load_digits")
+    _check_sizes(n_samples, val_size, test_size)
     if n_samples > n_total:
-        raise ValueError(f"load_digits: n_samples must be at most {n_total}; got {n_samples}")
+        raise ValueError(prefixed(f"n_samples must be at most {n_total}; got {n_samples}"))
     if n_samples < n_total:
         X, _, y, _ = train_test_split(X, y, train_size=n_samples, random_state=seed, stratify=y)
     return _make_split(

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from nnref._validation import as_float_array, check_same_shape
+from nnref._validation import as_float_array, check_same_shape, checked, prefixed
 
 __all__ = [
     "gradient_check",
@@ -33,6 +33,7 @@ __all__ = [
 _REL_ERROR_FLOOR = 1e-8
 
 
+@checked
 def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     """Largest elementwise relative error between two arrays of the same shape.
 
@@ -40,10 +41,9 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     entries that are both ~0 from dividing by zero). Computed in float64. Symmetric in a, b.
     Returns 0.0 for empty arrays and NaN if either array holds NaN (so a check cannot pass).
     """
-    func = "relative_error"
-    a = as_float_array(a, "a", func=func).astype(np.float64, copy=False)
-    b = as_float_array(b, "b", func=func).astype(np.float64, copy=False)
-    check_same_shape(b, "b", a, "a", func=func)
+    a = as_float_array(a, "a").astype(np.float64, copy=False)
+    b = as_float_array(b, "b").astype(np.float64, copy=False)
+    check_same_shape(b, "b", a, "a")
     if a.size == 0:
         return 0.0
     with np.errstate(invalid="ignore"):  # inf - inf gives NaN: reported, not warned
@@ -51,24 +51,26 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.max(errors))
 
 
-def _perturbable(x: Any, h: float, func: str) -> np.ndarray:
+def _perturbable(x: Any, h: float) -> np.ndarray:
     """Check that ``x`` is a writeable float ndarray that can be perturbed in place."""
     if not isinstance(x, np.ndarray):
         raise TypeError(
-            f"{func}: x must be a NumPy array (it is perturbed in place); got {type(x).__name__}"
+            prefixed(f"x must be a NumPy array (it is perturbed in place); got {type(x).__name__}")
         )
     if x.dtype not in (np.float32, np.float64):
-        raise TypeError(f"{func}: x must have dtype float64 (or float32); got dtype {x.dtype}")
+        raise TypeError(prefixed(f"x must have dtype float64 (or float32); got dtype {x.dtype}"))
     if not x.flags.writeable:
-        raise ValueError(f"{func}: x must be writeable (it is perturbed in place)")
+        raise ValueError(prefixed("x must be writeable (it is perturbed in place)"))
     if not (isinstance(h, (int, float, np.floating)) and h > 0):
-        raise ValueError(f"{func}: h must be a positive number; got {h!r}")
+        raise ValueError(prefixed(f"h must be a positive number; got {h!r}"))
     if x.dtype == np.float32:
         warnings.warn(
-            f"{func}: x is float32; finite differences need float64 (expect relative errors "
-            "around 1e-2 even for a correct gradient). Use x.astype(np.float64).",
+            prefixed(
+                "x is float32; finite differences need float64 (expect relative errors "
+                "around 1e-2 even for a correct gradient). Use x.astype(np.float64)."
+            ),
             RuntimeWarning,
-            stacklevel=3,
+            stacklevel=4,  # the caller of numerical_gradient(_array), past its @checked wrapper
         )
     return x
 
@@ -99,6 +101,7 @@ def _central_differences(
     return grad
 
 
+@checked
 def numerical_gradient(
     f: Callable[[np.ndarray], Any], x: np.ndarray, h: float = 1e-5
 ) -> np.ndarray:
@@ -113,20 +116,22 @@ def numerical_gradient(
         ``grad`` with ``x``'s shape, float64:
         ``grad[i] = (f(x + h e_i) - f(x - h e_i)) / (2h)``; truncation error O(h^2).
     """
-    func = "numerical_gradient"
-    x = _perturbable(x, h, func)
+    x = _perturbable(x, h)
 
     def scalar(delta: np.ndarray) -> float:
         if delta.size != 1:
             raise ValueError(
-                f"{func}: f must return a scalar; got an array of shape {delta.shape} "
-                "(use numerical_gradient_array with an upstream gradient df)"
+                prefixed(
+                    f"f must return a scalar; got an array of shape {delta.shape} "
+                    "(use numerical_gradient_array with an upstream gradient df)"
+                )
             )
         return float(delta.reshape(()))
 
     return _central_differences(f, x, h, scalar)
 
 
+@checked
 def numerical_gradient_array(
     f: Callable[[np.ndarray], Any], x: np.ndarray, df: np.ndarray, h: float = 1e-5
 ) -> np.ndarray:
@@ -145,17 +150,17 @@ def numerical_gradient_array(
     Returns:
         ``grad`` with ``x``'s shape, float64.
     """
-    func = "numerical_gradient_array"
-    x = _perturbable(x, h, func)
-    df = as_float_array(df, "df", func=func).astype(np.float64, copy=False)
+    x = _perturbable(x, h)
+    df = as_float_array(df, "df").astype(np.float64, copy=False)
 
     def project(delta: np.ndarray) -> float:
-        check_same_shape(df, "df", delta, "f(x)", func=func)
+        check_same_shape(df, "df", delta, "f(x)")
         return float(np.sum(delta * df))
 
     return _central_differences(f, x, h, project)
 
 
+@checked
 def gradient_check(
     f: Callable[[np.ndarray], Any],
     x: np.ndarray,
@@ -177,9 +182,9 @@ def gradient_check(
     Returns:
         ``relative_error(analytic, numerical)``; below ~1e-7 the gradient is right.
     """
-    analytic = as_float_array(analytic, "analytic", func="gradient_check")
+    analytic = as_float_array(analytic, "analytic")
     if isinstance(x, np.ndarray):
-        check_same_shape(analytic, "analytic", x, "x", func="gradient_check")
+        check_same_shape(analytic, "analytic", x, "x")
     if df is None:
         numerical = numerical_gradient(f, x, h)
     else:

@@ -30,7 +30,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from nnref._hyperparams import as_positive_int, as_real
-from nnref._validation import as_rng
+from nnref._validation import as_rng, checked, prefixed
 
 __all__ = [
     "INITIALIZERS",
@@ -51,30 +51,31 @@ WeightInitializer = Callable[[int, int, Rng], np.ndarray]
 """Registry signature: ``f(fan_in, fan_out, rng) -> (fan_in, fan_out)`` float64 array."""
 
 
-def _as_shape(shape: int | Sequence[int], func: str) -> tuple[int, ...]:
+def _as_shape(shape: int | Sequence[int]) -> tuple[int, ...]:
     """``3 -> (3,)``; a sequence of non-negative ints -> tuple. Raises TypeError/ValueError."""
     try:
         dims = (operator.index(shape),) if not isinstance(shape, Sequence) else shape
         dims = tuple(operator.index(d) for d in dims)
     except TypeError:
         raise TypeError(
-            f"{func}: shape must be an int or a sequence of ints; got {shape!r}"
+            prefixed(f"shape must be an int or a sequence of ints; got {shape!r}")
         ) from None
     if any(d < 0 for d in dims):
-        raise ValueError(f"{func}: shape must have non-negative sizes; got {dims}")
+        raise ValueError(prefixed(f"shape must have non-negative sizes; got {dims}"))
     return dims
 
 
-def _fans(fan_in: int, fan_out: int, func: str) -> tuple[int, int]:
+def _fans(fan_in: int, fan_out: int, func: str | None = None) -> tuple[int, int]:
+    """Both fans as positive ints; ``func`` names the initialiser outside a checked call."""
     return (
         as_positive_int(fan_in, "fan_in", func=func),
         as_positive_int(fan_out, "fan_out", func=func),
     )
 
 
-def _leaky_relu_gain(negative_slope: float, func: str) -> float:
+def _leaky_relu_gain(negative_slope: float) -> float:
     """``torch.nn.init.calculate_gain("leaky_relu", s) = sqrt(2 / (1 + s^2))``."""
-    slope = as_real(negative_slope, "negative_slope", func=func)
+    slope = as_real(negative_slope, "negative_slope")
     return math.sqrt(2.0 / (1.0 + slope**2))
 
 
@@ -86,11 +87,13 @@ def _gaussian(shape: tuple[int, ...], std: float, rng: Rng) -> np.ndarray:
     return as_rng(rng).normal(0.0, std, size=shape)
 
 
+@checked
 def zeros(shape: int | Sequence[int]) -> np.ndarray:
     """All-zero float64 array of the given shape (biases; zero weights show symmetry breaking)."""
-    return np.zeros(_as_shape(shape, "zeros"))
+    return np.zeros(_as_shape(shape))
 
 
+@checked
 def normal(shape: int | Sequence[int], std: float = 0.01, rng: Rng = None) -> np.ndarray:
     """Samples of ``N(0, std^2)`` with the given shape (CS231n's ``std * randn``).
 
@@ -99,33 +102,33 @@ def normal(shape: int | Sequence[int], std: float = 0.01, rng: Rng = None) -> np
         std: standard deviation, ``>= 0``.
         rng: ``np.random.Generator`` (advanced in place), int seed, or ``None`` (OS entropy).
     """
-    func = "normal"
-    return _gaussian(_as_shape(shape, func), as_real(std, "std", func=func, low=0.0), rng)
+    return _gaussian(_as_shape(shape), as_real(std, "std", low=0.0), rng)
 
 
+@checked
 def xavier_uniform(fan_in: int, fan_out: int, gain: float = 1.0, rng: Rng = None) -> np.ndarray:
     """Glorot/Xavier uniform weights ``W: (fan_in, fan_out)`` as ``torch.nn.init.xavier_uniform_``.
 
     ``W ~ U(-a, a)`` with ``a = gain * sqrt(6 / (fan_in + fan_out))``, so
     ``Var(W) = gain^2 * 2 / (fan_in + fan_out)``.
     """
-    func = "xavier_uniform"
-    fan_in, fan_out = _fans(fan_in, fan_out, func)
-    gain = as_real(gain, "gain", func=func, low=0.0)
+    fan_in, fan_out = _fans(fan_in, fan_out)
+    gain = as_real(gain, "gain", low=0.0)
     return _uniform((fan_in, fan_out), gain * math.sqrt(6.0 / (fan_in + fan_out)), rng)
 
 
+@checked
 def xavier_normal(fan_in: int, fan_out: int, gain: float = 1.0, rng: Rng = None) -> np.ndarray:
     """Glorot/Xavier normal weights ``W: (fan_in, fan_out)`` as ``torch.nn.init.xavier_normal_``.
 
     ``W ~ N(0, std^2)`` with ``std = gain * sqrt(2 / (fan_in + fan_out))``.
     """
-    func = "xavier_normal"
-    fan_in, fan_out = _fans(fan_in, fan_out, func)
-    gain = as_real(gain, "gain", func=func, low=0.0)
+    fan_in, fan_out = _fans(fan_in, fan_out)
+    gain = as_real(gain, "gain", low=0.0)
     return _gaussian((fan_in, fan_out), gain * math.sqrt(2.0 / (fan_in + fan_out)), rng)
 
 
+@checked
 def he_uniform(
     fan_in: int, fan_out: int, negative_slope: float = 0.0, rng: Rng = None
 ) -> np.ndarray:
@@ -135,12 +138,12 @@ def he_uniform(
     (``s = negative_slope``), so ``Var(W) = gain^2 / fan_in``. Same as
     ``torch.nn.init.kaiming_uniform_(w, a=s, mode="fan_in", nonlinearity="leaky_relu")``.
     """
-    func = "he_uniform"
-    fan_in, fan_out = _fans(fan_in, fan_out, func)
-    gain = _leaky_relu_gain(negative_slope, func)
+    fan_in, fan_out = _fans(fan_in, fan_out)
+    gain = _leaky_relu_gain(negative_slope)
     return _uniform((fan_in, fan_out), gain * math.sqrt(3.0 / fan_in), rng)
 
 
+@checked
 def he_normal(
     fan_in: int, fan_out: int, negative_slope: float = 0.0, rng: Rng = None
 ) -> np.ndarray:
@@ -150,9 +153,8 @@ def he_normal(
     (``s = negative_slope``; ReLU: ``std = sqrt(2 / fan_in)``). Same as
     ``torch.nn.init.kaiming_normal_(w, a=s, mode="fan_in", nonlinearity="leaky_relu")``.
     """
-    func = "he_normal"
-    fan_in, fan_out = _fans(fan_in, fan_out, func)
-    gain = _leaky_relu_gain(negative_slope, func)
+    fan_in, fan_out = _fans(fan_in, fan_out)
+    gain = _leaky_relu_gain(negative_slope)
     return _gaussian((fan_in, fan_out), gain / math.sqrt(fan_in), rng)
 
 

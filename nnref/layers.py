@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnref._validation import as_float_array, check_shape
+from nnref._validation import as_float_array, check_shape, checked
 
 __all__ = ["dense_backward", "dense_forward"]
 
 
-def _check_dense_params(X: np.ndarray, W: np.ndarray, func: str) -> tuple[np.ndarray, np.ndarray]:
+def _check_dense_params(X: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Validate ``X: (N, D)`` and ``W: (D, M)``; return them as float arrays."""
-    X = as_float_array(X, "X", ndim=2, func=func)
-    W = as_float_array(W, "W", ndim=2, func=func)
-    check_shape(
-        W, "W", (X.shape[1], None), symbols=("D", "M"), match=("X", ("N", "D"), X.shape), func=func
-    )
+    X = as_float_array(X, "X", ndim=2)
+    W = as_float_array(W, "W", ndim=2)
+    check_shape(W, "W", (X.shape[1], None), symbols=("D", "M"), match=("X", ("N", "D"), X.shape))
     return X, W
 
 
+@checked
 def dense_forward(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Affine map of a batch: ``Z = X @ W + b``.
 
@@ -38,13 +37,13 @@ def dense_forward(X: np.ndarray, W: np.ndarray, b: np.ndarray) -> np.ndarray:
 
     PyTorch: ``torch.nn.functional.linear(X, W.T, b)`` (``nn.Linear.weight == W.T``).
     """
-    func = "dense_forward"
-    X, W = _check_dense_params(X, W, func)
-    b = as_float_array(b, "b", ndim=1, func=func)
-    check_shape(b, "b", (W.shape[1],), symbols=("M",), match=("W", ("D", "M"), W.shape), func=func)
+    X, W = _check_dense_params(X, W)
+    b = as_float_array(b, "b", ndim=1)
+    check_shape(b, "b", (W.shape[1],), symbols=("M",), match=("W", ("D", "M"), W.shape))
     return X @ W + b
 
 
+@checked
 def dense_backward(
     dZ: np.ndarray, X: np.ndarray, W: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -66,16 +65,8 @@ def dense_backward(
     PyTorch: equals autograd of ``F.linear(X, W.T, b)``, i.e. ``X.grad``, ``weight.grad.T``
     and ``bias.grad``.
     """
-    func = "dense_backward"
-    X, W = _check_dense_params(X, W, func)
-    dZ = as_float_array(dZ, "dZ", ndim=2, func=func)
+    X, W = _check_dense_params(X, W)
+    dZ = as_float_array(dZ, "dZ", ndim=2)
     N, M = X.shape[0], W.shape[1]
-    check_shape(
-        dZ,
-        "dZ",
-        (N, M),
-        symbols=("N", "M"),
-        match=("X @ W", ("N", "M"), (N, M)),
-        func=func,
-    )
+    check_shape(dZ, "dZ", (N, M), symbols=("N", "M"), match=("X @ W", ("N", "M"), (N, M)))
     return dZ @ W.T, X.T @ dZ, dZ.sum(axis=0)

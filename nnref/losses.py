@@ -14,7 +14,9 @@ from nnref._validation import (
     as_label_array,
     check_same_shape,
     check_shape,
+    checked,
     format_shape,
+    prefixed,
 )
 from nnref.activations import sigmoid_forward
 
@@ -35,15 +37,16 @@ _BCE_GRAD_EPS = float(np.float32(1e-12))
 
 
 def _prediction_and_target(
-    pred: np.ndarray, pred_name: str, target: np.ndarray, target_name: str, func: str
+    pred: np.ndarray, pred_name: str, target: np.ndarray, target_name: str
 ) -> tuple[np.ndarray, np.ndarray]:
     """Validate an elementwise loss's arguments: float arrays of the same shape."""
-    pred = as_float_array(pred, pred_name, func=func)
-    target = as_float_array(target, target_name, func=func)
-    check_same_shape(target, target_name, pred, pred_name, func=func)
+    pred = as_float_array(pred, pred_name)
+    target = as_float_array(target, target_name)
+    check_same_shape(target, target_name, pred, pred_name)
     return pred, target
 
 
+@checked
 def mse_loss(Y_hat: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
     """Mean squared error over *all* elements, like ``torch.nn.MSELoss()``.
 
@@ -55,11 +58,12 @@ def mse_loss(Y_hat: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
         ``loss = mean((Y_hat - Y)**2)`` (divided by ``Y_hat.size = N * M``, not by N and
         without a factor 1/2), and ``dY_hat = 2 (Y_hat - Y) / Y_hat.size``.
     """
-    Y_hat, Y = _prediction_and_target(Y_hat, "Y_hat", Y, "Y", "mse_loss")
+    Y_hat, Y = _prediction_and_target(Y_hat, "Y_hat", Y, "Y")
     diff = Y_hat - Y
     return float(np.mean(diff * diff)), (2 / diff.size) * diff
 
 
+@checked
 def log_softmax(Z: np.ndarray) -> np.ndarray:
     """Row-wise log-softmax of logits ``Z: (N, C)``, stable for large logits.
 
@@ -68,28 +72,31 @@ def log_softmax(Z: np.ndarray) -> np.ndarray:
 
     PyTorch: ``torch.log_softmax(Z, dim=1)``.
     """
-    Z = as_float_array(Z, "Z", ndim=2, func="log_softmax")
+    Z = as_float_array(Z, "Z", ndim=2)
     shifted = Z - Z.max(axis=1, keepdims=True)
     return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
 
 
-def _cross_entropy_target(y: np.ndarray, Z: np.ndarray, func: str) -> np.ndarray:
+def _cross_entropy_target(y: np.ndarray, Z: np.ndarray) -> np.ndarray:
     """Validate ``y``: int labels ``(N,)`` in ``[0, C)``, or float targets ``(N, C)``."""
     N, C = Z.shape
     if np.ndim(y) == 1:
-        y = as_label_array(y, "y", n_classes=C, func=func)
-        check_shape(y, "y", (N,), symbols=("N",), match=("Z", ("N", "C"), Z.shape), func=func)
+        y = as_label_array(y, "y", n_classes=C)
+        check_shape(y, "y", (N,), symbols=("N",), match=("Z", ("N", "C"), Z.shape))
         return y
     if np.ndim(y) == 2:
-        y = as_float_array(y, "y", func=func)
-        check_shape(y, "y", (N, C), symbols=("N", "C"), match=("Z", ("N", "C"), Z.shape), func=func)
+        y = as_float_array(y, "y")
+        check_shape(y, "y", (N, C), symbols=("N", "C"), match=("Z", ("N", "C"), Z.shape))
         return y
     raise ValueError(
-        f"{func}: y must be integer labels (N,) = ({N},) or one-hot/probabilities (N, C) = "
-        f"({N}, {C}); got shape {format_shape(np.shape(y))}"
+        prefixed(
+            f"y must be integer labels (N,) = ({N},) or one-hot/probabilities (N, C) = "
+            f"({N}, {C}); got shape {format_shape(np.shape(y))}"
+        )
     )
 
 
+@checked
 def cross_entropy_loss(Z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     """Softmax cross-entropy from logits, averaged over the batch, like ``nn.CrossEntropyLoss()``.
 
@@ -107,9 +114,8 @@ def cross_entropy_loss(Z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]
 
     Computed through ``log_softmax`` (log-sum-exp), so logits of +-1e4 give finite results.
     """
-    func = "cross_entropy_loss"
-    Z = as_float_array(Z, "Z", ndim=2, func=func)
-    y = _cross_entropy_target(y, Z, func)
+    Z = as_float_array(Z, "Z", ndim=2)
+    y = _cross_entropy_target(y, Z)
     N = Z.shape[0]
     log_p = log_softmax(Z)
     P = np.exp(log_p)
@@ -125,6 +131,7 @@ def cross_entropy_loss(Z: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]
     return float(loss), dZ
 
 
+@checked
 def binary_cross_entropy(P: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
     """Binary cross-entropy on probabilities, like ``torch.nn.BCELoss()``.
 
@@ -141,12 +148,13 @@ def binary_cross_entropy(P: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarra
         ValueError: a value of ``P`` outside ``[0, 1]`` (pass logits to
         ``binary_cross_entropy_with_logits`` instead).
     """
-    func = "binary_cross_entropy"
-    P, Y = _prediction_and_target(P, "P", Y, "Y", func)
+    P, Y = _prediction_and_target(P, "P", Y, "Y")
     if P.size and not (np.all(P >= 0) and np.all(P <= 1)):
         raise ValueError(
-            f"{func}: P must hold probabilities in [0, 1]; got values in "
-            f"[{np.min(P)}, {np.max(P)}] (for logits use binary_cross_entropy_with_logits)"
+            prefixed(
+                f"P must hold probabilities in [0, 1]; got values in [{np.min(P)}, {np.max(P)}] "
+                "(for logits use binary_cross_entropy_with_logits)"
+            )
         )
     with np.errstate(divide="ignore"):  # log(0) = -inf is clamped just below
         log_p = np.maximum(np.log(P), _BCE_LOG_FLOOR)
@@ -156,6 +164,7 @@ def binary_cross_entropy(P: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarra
     return float(loss), dP
 
 
+@checked
 def binary_cross_entropy_with_logits(Z: np.ndarray, Y: np.ndarray) -> tuple[float, np.ndarray]:
     """Sigmoid + binary cross-entropy from logits, like ``torch.nn.BCEWithLogitsLoss()``.
 
@@ -168,6 +177,6 @@ def binary_cross_entropy_with_logits(Z: np.ndarray, Y: np.ndarray) -> tuple[floa
         ``-[Y log sigmoid(Z) + (1 - Y) log(1 - sigmoid(Z))]`` (finite for any finite Z), and
         ``dZ = (sigmoid(Z) - Y) / Z.size``.
     """
-    Z, Y = _prediction_and_target(Z, "Z", Y, "Y", "binary_cross_entropy_with_logits")
+    Z, Y = _prediction_and_target(Z, "Z", Y, "Y")
     loss = np.mean(np.maximum(Z, 0) - Z * Y + np.log1p(np.exp(-np.abs(Z))))
     return float(loss), (sigmoid_forward(Z) - Y) / Z.size

@@ -28,6 +28,8 @@ from nnref._validation import (
     as_rng,
     check_same_shape,
     check_shape,
+    checked,
+    prefixed,
 )
 from nnref.activations import ACTIVATIONS, softmax
 from nnref.init import INITIALIZERS
@@ -75,6 +77,7 @@ class MLP:
         cache: the :class:`ForwardCache` of the last :meth:`forward` call (``None`` before).
     """
 
+    @checked
     def __init__(
         self,
         layer_sizes: Sequence[int],
@@ -84,30 +87,31 @@ class MLP:
         seed: int | np.random.Generator = 0,
         dtype: DTypeLike = np.float64,
     ) -> None:
-        func = "MLP"
         if isinstance(layer_sizes, (str, bytes)) or not isinstance(layer_sizes, Sequence):
             raise TypeError(
-                f"{func}: layer_sizes must be a sequence of ints [D, H1, ..., C]; "
-                f"got {type(layer_sizes).__name__}"
+                prefixed(
+                    "layer_sizes must be a sequence of ints [D, H1, ..., C]; "
+                    f"got {type(layer_sizes).__name__}"
+                )
             )
         if len(layer_sizes) < 2:
             raise ValueError(
-                f"{func}: layer_sizes must have at least 2 entries [D, C]; got {list(layer_sizes)}"
+                prefixed(
+                    f"layer_sizes must have at least 2 entries [D, C]; got {list(layer_sizes)}"
+                )
             )
-        sizes = [
-            as_positive_int(n, f"layer_sizes[{i}]", func=func) for i, n in enumerate(layer_sizes)
-        ]
+        sizes = [as_positive_int(n, f"layer_sizes[{i}]") for i, n in enumerate(layer_sizes)]
         if activation not in ACTIVATIONS or activation == "softmax":
             choices = sorted(k for k in ACTIVATIONS if k != "softmax")
-            raise ValueError(f"{func}: activation must be one of {choices}; got {activation!r}")
+            raise ValueError(prefixed(f"activation must be one of {choices}; got {activation!r}"))
         if init not in INITIALIZERS:
-            raise ValueError(f"{func}: init must be one of {sorted(INITIALIZERS)}; got {init!r}")
-        dtype = as_float_dtype(dtype, func=func)
+            raise ValueError(prefixed(f"init must be one of {sorted(INITIALIZERS)}; got {init!r}"))
+        dtype = as_float_dtype(dtype)
 
         self.layer_sizes: tuple[int, ...] = tuple(sizes)
         self.activation = activation
         self.init = init
-        self.dropout = as_real(dropout, "dropout", func=func, low=0.0, high=1.0, high_open=True)
+        self.dropout = as_real(dropout, "dropout", low=0.0, high=1.0, high_open=True)
         self.dtype = dtype
         self._rng = as_rng(seed)
         self.params: dict[str, np.ndarray] = {}
@@ -128,21 +132,29 @@ class MLP:
         """Number of dense layers ``L`` (hidden layers + output layer)."""
         return len(self.layer_sizes) - 1
 
-    def _as_input(self, X: np.ndarray, func: str, name: str = "X") -> np.ndarray:
+    def _as_input(self, X: np.ndarray, name: str = "X") -> np.ndarray:
         """``X`` as a ``(N, D)`` array of the model dtype; ``ValueError`` naming both shapes."""
-        X = as_float_array(X, name, ndim=2, func=func)
-        check_shape(X, name, (None, self.layer_sizes[0]), symbols=("N", "D"), func=func)
+        X = as_float_array(X, name, ndim=2)
+        check_shape(X, name, (None, self.layer_sizes[0]), symbols=("N", "D"))
         return X.astype(self.dtype, copy=False)
 
-    def _as_batch(
-        self, X: np.ndarray, y: np.ndarray, func: str, x_name: str = "X", y_name: str = "y"
+    def check_batch(
+        self, X: np.ndarray, y: np.ndarray, x_name: str = "X", y_name: str = "y"
     ) -> tuple[np.ndarray, np.ndarray]:
-        """``X: (N, D)`` in the model dtype and ``y: (N,)`` int64 labels in ``[0, C)``."""
-        X = self._as_input(X, func, x_name)
-        y = as_label_array(y, y_name, self.layer_sizes[-1], func=func)
-        check_shape(
-            y, y_name, (X.shape[0],), symbols=("N",), match=(x_name, ("N", "D"), X.shape), func=func
-        )
+        """Check a labelled batch for this model; return it as the model computes with it.
+
+        Args:
+            X: ``(N, D)`` inputs, returned in the model dtype.
+            y: ``(N,)`` integer labels in ``[0, C)``, returned as int64.
+            x_name, y_name: the arguments' names in error messages, e.g. ``"X_train"``.
+
+        Raises:
+            TypeError, ValueError: as :meth:`loss_and_grads`; the message starts with the name of
+            the checked function that called this one (``train: X_train must have shape ...``).
+        """
+        X = self._as_input(X, x_name)
+        y = as_label_array(y, y_name, self.layer_sizes[-1])
+        check_shape(y, y_name, (X.shape[0],), symbols=("N",), match=(x_name, ("N", "D"), X.shape))
         return X, y
 
     def _forward(self, X: np.ndarray, training: bool) -> ForwardCache:
@@ -164,6 +176,7 @@ class MLP:
         logits = dense_forward(A, self.params[f"W{L}"], self.params[f"b{L}"])
         return ForwardCache(inputs=inputs, hidden=hidden, masks=masks, logits=logits)
 
+    @checked
     def forward(self, X: np.ndarray, training: bool = False) -> np.ndarray:
         """Logits of a batch; keeps the intermediate arrays in ``self.cache`` for backward.
 
@@ -174,9 +187,10 @@ class MLP:
         Returns:
             logits: ``(N, C)``, unnormalised class scores (no softmax).
         """
-        self.cache = self._forward(self._as_input(X, "MLP.forward"), training)
+        self.cache = self._forward(self._as_input(X), training)
         return self.cache.logits
 
+    @checked
     def backward(self, dlogits: np.ndarray) -> dict[str, np.ndarray]:
         """Gradients of a scalar loss w.r.t. every parameter, from ``dL/dlogits``.
 
@@ -190,11 +204,10 @@ class MLP:
             ``{"W1": dL/dW1 (D, H1), "b1": dL/db1 (H1,), ...}``, same keys and shapes as
             ``params``.
         """
-        func = "MLP.backward"
         if self.cache is None:
-            raise RuntimeError(f"{func}: call forward(X) before backward(dlogits)")
-        dlogits = as_float_array(dlogits, "dlogits", ndim=2, func=func)
-        check_same_shape(dlogits, "dlogits", self.cache.logits, "logits", func=func)
+            raise RuntimeError(prefixed("call forward(X) before backward(dlogits)"))
+        dlogits = as_float_array(dlogits, "dlogits", ndim=2)
+        check_same_shape(dlogits, "dlogits", self.cache.logits, "logits")
         return self._backward(dlogits)
 
     def _backward(self, dA: np.ndarray) -> dict[str, np.ndarray]:
@@ -213,6 +226,7 @@ class MLP:
             )
         return {key: grads[key] for key in self.params}
 
+    @checked
     def loss_and_grads(
         self, X: np.ndarray, y: np.ndarray, weight_decay: float = 0.0, training: bool = True
     ) -> tuple[float, dict[str, np.ndarray]]:
@@ -230,15 +244,8 @@ class MLP:
         Returns:
             ``(loss, grads)`` with ``grads`` as in :meth:`backward`.
         """
-        func = "MLP.loss_and_grads"
-        X, y = self._as_batch(X, y, func)
-        weight_decay = as_real(weight_decay, "weight_decay", func=func, low=0.0)
-        return self._loss_and_grads(X, y, weight_decay, training)
-
-    def _loss_and_grads(
-        self, X: np.ndarray, y: np.ndarray, weight_decay: float, training: bool
-    ) -> tuple[float, dict[str, np.ndarray]]:
-        """:meth:`loss_and_grads` on checked arguments (``train`` checks its data once)."""
+        X, y = self.check_batch(X, y)
+        weight_decay = as_real(weight_decay, "weight_decay", low=0.0)
         self.cache = self._forward(X, training)
         loss, dlogits = cross_entropy_loss(self.cache.logits, y)
         grads = self._backward(dlogits)
@@ -248,20 +255,22 @@ class MLP:
                 grads[key] += grad
         return float(loss), grads
 
+    @checked
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Class probabilities ``softmax(logits)``, ``(N, C)``, in eval mode (cache untouched)."""
-        X = self._as_input(X, "MLP.predict_proba")
+        X = self._as_input(X)
         return softmax(self._forward(X, training=False).logits)
 
+    @checked
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Predicted classes ``argmax_c logits[n, c]``, ``(N,)`` int64, in eval mode."""
-        X = self._as_input(X, "MLP.predict")
+        X = self._as_input(X)
         return self._forward(X, training=False).logits.argmax(axis=1).astype(np.int64)
 
+    @checked
     def score(self, X: np.ndarray, y: np.ndarray) -> float:
         """Accuracy ``mean_n [predict(X)[n] == y[n]]`` in ``[0, 1]``."""
-        func = "MLP.score"
-        y = as_label_array(y, "y", func=func)
+        y = as_label_array(y, "y")
         predictions = self.predict(X)
-        check_shape(y, "y", predictions.shape, symbols=("N",), func=func)
+        check_shape(y, "y", predictions.shape, symbols=("N",))
         return float(np.mean(predictions == y))

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 import numpy as np
 
 from nnref._hyperparams import as_real
-from nnref._validation import as_float_array, check_same_shape
+from nnref._validation import as_float_array, check_same_shape, checked, checking, prefixed
 
 __all__ = ["OPTIMIZERS", "SGD", "Adam", "Optimizer", "RMSprop", "sgd_step"]
 
@@ -30,51 +30,55 @@ Params = dict[str, np.ndarray]
 State = dict[str, Any]
 
 
-def _check_params(params: Any, func: str) -> Params:
+def _check_params(params: Any) -> Params:
     """``params`` must be a non-empty mapping of writeable floating ndarrays (updated in place)."""
     if not isinstance(params, Mapping):
         raise TypeError(
-            f"{func}: params must be a dict of NumPy arrays; got {type(params).__name__}"
+            prefixed(f"params must be a dict of NumPy arrays; got {type(params).__name__}")
         )
     if not params:
-        raise ValueError(f"{func}: params is empty; there is nothing to optimise")
+        raise ValueError(prefixed("params is empty; there is nothing to optimise"))
     for name, param in params.items():
         if not isinstance(param, np.ndarray) or param.dtype.kind != "f":
             dtype = getattr(param, "dtype", None)
             got = type(param).__name__ + (f" of dtype {dtype}" if dtype is not None else "")
             raise TypeError(
-                f"{func}: params[{name!r}] must be a float NumPy array (it is updated in "
-                f"place); got {got}"
+                prefixed(
+                    f"params[{name!r}] must be a float NumPy array (it is updated in place); "
+                    f"got {got}"
+                )
             )
         if not param.flags.writeable:
-            raise ValueError(f"{func}: params[{name!r}] is read-only; it must be updated in place")
+            raise ValueError(
+                prefixed(f"params[{name!r}] is read-only; it must be updated in place")
+            )
     return params
 
 
-def _check_grads(params: Params, grads: Any, func: str) -> Params:
+def _check_grads(params: Params, grads: Any) -> Params:
     """Return ``grads`` as float arrays of each parameter's dtype, checking keys and shapes."""
     if not isinstance(grads, Mapping):
-        raise TypeError(f"{func}: grads must be a dict of arrays; got {type(grads).__name__}")
+        raise TypeError(prefixed(f"grads must be a dict of arrays; got {type(grads).__name__}"))
     missing = [name for name in params if name not in grads]
     unexpected = [name for name in grads if name not in params]
     if missing or unexpected:
-        problems = [
+        problems = ", ".join(
             f"{label} {names}"
             for label, names in (("missing", missing), ("unexpected", unexpected))
             if names
-        ]
-        raise ValueError(
-            f"{func}: grads must have the same keys as params {list(params)}; "
-            + ", ".join(problems)
         )
-    checked = {}
+        raise ValueError(
+            prefixed(f"grads must have the same keys as params {list(params)}; {problems}")
+        )
+    converted = {}
     for name, param in params.items():
-        grad = as_float_array(grads[name], f"grads[{name!r}]", func=func)
-        check_same_shape(grad, f"grads[{name!r}]", param, f"params[{name!r}]", func=func)
-        checked[name] = grad.astype(param.dtype, copy=False)
-    return checked
+        grad = as_float_array(grads[name], f"grads[{name!r}]")
+        check_same_shape(grad, f"grads[{name!r}]", param, f"params[{name!r}]")
+        converted[name] = grad.astype(param.dtype, copy=False)
+    return converted
 
 
+@checked
 def sgd_step(params: dict[str, np.ndarray], grads: dict[str, np.ndarray], lr: float) -> None:
     """Vanilla gradient descent, in place: ``params[k] -= lr * grads[k]`` for every key ``k``.
 
@@ -87,10 +91,9 @@ def sgd_step(params: dict[str, np.ndarray], grads: dict[str, np.ndarray], lr: fl
         ValueError: different keys, a shape mismatch, or a negative ``lr``.
         TypeError: a parameter that is not a float ndarray (it could not be updated in place).
     """
-    func = "sgd_step"
-    params = _check_params(params, func)
-    grads = _check_grads(params, grads, func)
-    lr = as_real(lr, "lr", func=func, low=0.0)
+    params = _check_params(params)
+    grads = _check_grads(params, grads)
+    lr = as_real(lr, "lr", low=0.0)
     for name, param in params.items():
         param -= lr * grads[name]
 
@@ -118,10 +121,10 @@ class Optimizer:
     """Names of the constructor's hyper-parameters (also the ``torch.optim`` keyword names)."""
 
     def __init__(self, params: dict[str, np.ndarray], lr: float, weight_decay: float) -> None:
-        func = type(self).__name__
-        self.params = _check_params(params, func)
-        self.lr = as_real(lr, "lr", func=func, low=0.0)
-        self.weight_decay = as_real(weight_decay, "weight_decay", func=func, low=0.0)
+        with checking(type(self).__name__):  # a subclass's name: "Adam: lr must be ..."
+            self.params = _check_params(params)
+            self.lr = as_real(lr, "lr", low=0.0)
+            self.weight_decay = as_real(weight_decay, "weight_decay", low=0.0)
         self.state: dict[str, State] = {}
 
     @property
@@ -135,7 +138,8 @@ class Optimizer:
 
     def step(self, grads: dict[str, np.ndarray]) -> None:
         """Update every parameter in place from ``grads`` (same keys and shapes; not modified)."""
-        grads = _check_grads(self.params, grads, f"{type(self).__name__}.step")
+        with checking(f"{type(self).__name__}.step"):
+            grads = _check_grads(self.params, grads)
         for name, param in self.params.items():
             grad = grads[name]
             if self.weight_decay != 0.0:
@@ -164,6 +168,7 @@ class SGD(Optimizer):
 
     hyperparameters = ("lr", "momentum", "dampening", "nesterov", "weight_decay")
 
+    @checked
     def __init__(
         self,
         params: dict[str, np.ndarray],
@@ -174,13 +179,15 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr, weight_decay)
-        self.momentum = as_real(momentum, "momentum", func="SGD", low=0.0)
-        self.dampening = as_real(dampening, "dampening", func="SGD")
+        self.momentum = as_real(momentum, "momentum", low=0.0)
+        self.dampening = as_real(dampening, "dampening")
         self.nesterov = bool(nesterov)
         if self.nesterov and (self.momentum <= 0.0 or self.dampening != 0.0):
             raise ValueError(
-                "SGD: nesterov=True requires momentum > 0 and dampening == 0; "
-                f"got momentum={self.momentum}, dampening={self.dampening}"
+                prefixed(
+                    "nesterov=True requires momentum > 0 and dampening == 0; "
+                    f"got momentum={self.momentum}, dampening={self.dampening}"
+                )
             )
 
     def _direction(self, grad: np.ndarray, state: State) -> np.ndarray:
@@ -213,6 +220,7 @@ class RMSprop(Optimizer):
 
     hyperparameters = ("lr", "alpha", "eps", "weight_decay", "momentum", "centered")
 
+    @checked
     def __init__(
         self,
         params: dict[str, np.ndarray],
@@ -224,9 +232,9 @@ class RMSprop(Optimizer):
         centered: bool = False,
     ) -> None:
         super().__init__(params, lr, weight_decay)
-        self.alpha = as_real(alpha, "alpha", func="RMSprop", low=0.0, high=1.0)
-        self.eps = as_real(eps, "eps", func="RMSprop", low=0.0)
-        self.momentum = as_real(momentum, "momentum", func="RMSprop", low=0.0)
+        self.alpha = as_real(alpha, "alpha", low=0.0, high=1.0)
+        self.eps = as_real(eps, "eps", low=0.0)
+        self.momentum = as_real(momentum, "momentum", low=0.0)
         self.centered = bool(centered)
 
     def _direction(self, grad: np.ndarray, state: State) -> np.ndarray:
@@ -267,6 +275,7 @@ class Adam(Optimizer):
 
     hyperparameters = ("lr", "betas", "eps", "weight_decay", "amsgrad")
 
+    @checked
     def __init__(
         self,
         params: dict[str, np.ndarray],
@@ -278,12 +287,12 @@ class Adam(Optimizer):
     ) -> None:
         super().__init__(params, lr, weight_decay)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise TypeError(f"Adam: betas must be a pair (beta1, beta2); got {betas!r}")
+            raise TypeError(prefixed(f"betas must be a pair (beta1, beta2); got {betas!r}"))
         self.betas = tuple(
-            as_real(beta, f"betas[{i}]", func="Adam", low=0.0, high=1.0, high_open=True)
+            as_real(beta, f"betas[{i}]", low=0.0, high=1.0, high_open=True)
             for i, beta in enumerate(betas)
         )
-        self.eps = as_real(eps, "eps", func="Adam", low=0.0)
+        self.eps = as_real(eps, "eps", low=0.0)
         self.amsgrad = bool(amsgrad)
 
     def _direction(self, grad: np.ndarray, state: State) -> np.ndarray:

@@ -14,7 +14,14 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from nnref._validation import as_float_array, as_label_array, check_shape, format_shape
+from nnref._validation import (
+    as_float_array,
+    as_label_array,
+    check_shape,
+    checked,
+    format_shape,
+    prefixed,
+)
 
 __all__ = [
     "confusion_matrix",
@@ -63,6 +70,7 @@ def plot_history(history: Any) -> Figure:
     return fig
 
 
+@checked
 def plot_decision_boundary(
     model: _Classifier,
     X: np.ndarray,
@@ -87,15 +95,14 @@ def plot_decision_boundary(
         ``(resolution, resolution)`` arrays, ``xx``/``yy`` as from ``np.meshgrid`` and
         ``classes[i, j] = model.predict([[xx[i, j], yy[i, j]]])``.
     """
-    func = "plot_decision_boundary"
-    X = as_float_array(X, "X", ndim=2, func=func)
-    check_shape(X, "X", (None, 2), symbols=("N", "2"), func=func)
-    y = as_label_array(y, "y", func=func)
-    check_shape(y, "y", (X.shape[0],), symbols=("N",), match=("X", ("N", "2"), X.shape), func=func)
+    X = as_float_array(X, "X", ndim=2)
+    check_shape(X, "X", (None, 2), symbols=("N", "2"))
+    y = as_label_array(y, "y")
+    check_shape(y, "y", (X.shape[0],), symbols=("N",), match=("X", ("N", "2"), X.shape))
     if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)):
-        raise TypeError(f"{func}: resolution must be an int; got {type(resolution).__name__}")
+        raise TypeError(prefixed(f"resolution must be an int; got {type(resolution).__name__}"))
     if resolution < 2:
-        raise ValueError(f"{func}: resolution must be at least 2; got {resolution}")
+        raise ValueError(prefixed(f"resolution must be at least 2; got {resolution}"))
     lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
     xx, yy = np.meshgrid(
         np.linspace(lo[0], hi[0], resolution, dtype=X.dtype),
@@ -128,6 +135,7 @@ def plot_decision_boundary(
     return fig
 
 
+@checked
 def plot_weight_histograms(
     params: Mapping[str, np.ndarray], keys: Sequence[str] | None = None, bins: int = 30
 ) -> Figure:
@@ -146,13 +154,15 @@ def plot_weight_histograms(
     missing = [k for k in keys if k not in params]
     if not keys or missing:
         raise ValueError(
-            f"plot_weight_histograms: keys must name parameters in params {sorted(params)}; "
-            f"got {keys if not missing else missing}"
+            prefixed(
+                f"keys must name parameters in params {sorted(params)}; "
+                f"got {keys if not missing else missing}"
+            )
         )
     fig = Figure(figsize=(3.5 * len(keys), 3), layout="constrained")
     axes = np.atleast_1d(fig.subplots(1, len(keys)))
     for ax, key in zip(axes, keys, strict=True):
-        values = as_float_array(params[key], key, func="plot_weight_histograms").ravel()
+        values = as_float_array(params[key], key).ravel()
         ax.hist(values, bins=bins, color="tab:blue", alpha=0.8)
         ax.set_title(f"{key} {format_shape(params[key].shape)}")
         ax.set_xlabel("value")
@@ -185,6 +195,7 @@ def plot_weight_norms(history: Any) -> Figure:
     return fig
 
 
+@checked
 def confusion_matrix(
     y_true: np.ndarray, y_pred: np.ndarray, n_classes: int | None = None
 ) -> np.ndarray:
@@ -198,25 +209,20 @@ def confusion_matrix(
     Returns:
         ``(C, C)`` int64 array; rows are true classes, columns predictions; it sums to ``N``.
     """
-    func = "confusion_matrix"
-    y_true = as_label_array(y_true, "y_true", n_classes, func=func)
-    y_pred = as_label_array(y_pred, "y_pred", n_classes, func=func)
+    y_true = as_label_array(y_true, "y_true", n_classes)
+    y_pred = as_label_array(y_pred, "y_pred", n_classes)
     check_shape(
-        y_pred,
-        "y_pred",
-        y_true.shape,
-        symbols=("N",),
-        match=("y_true", ("N",), y_true.shape),
-        func=func,
+        y_pred, "y_pred", y_true.shape, symbols=("N",), match=("y_true", ("N",), y_true.shape)
     )
     if n_classes is None:
         n_classes = int(max(y_true.max(initial=-1), y_pred.max(initial=-1))) + 1
     if (y_true < 0).any() or (y_pred < 0).any():
-        raise ValueError(f"{func}: labels must be non-negative class indices")
+        raise ValueError(prefixed("labels must be non-negative class indices"))
     flat = np.bincount(y_true * n_classes + y_pred, minlength=n_classes * n_classes)
     return flat.reshape(n_classes, n_classes)
 
 
+@checked
 def plot_confusion_matrix(
     y_true: np.ndarray,
     y_pred: np.ndarray,
@@ -238,8 +244,7 @@ def plot_confusion_matrix(
     names = [str(k) for k in range(n)] if class_names is None else [str(c) for c in class_names]
     if len(names) != n:
         raise ValueError(
-            f"plot_confusion_matrix: class_names must have {n} entries (one per class); "
-            f"got {len(names)}"
+            prefixed(f"class_names must have {n} entries (one per class); got {len(names)}")
         )
     fig = Figure(figsize=(max(4.0, 1.0 + 0.5 * n), max(3.5, 0.5 + 0.45 * n)), layout="constrained")
     ax = fig.subplots()

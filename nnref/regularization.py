@@ -16,13 +16,13 @@ from typing import Any
 import numpy as np
 
 from nnref._hyperparams import as_real
-from nnref._validation import as_float_array, as_rng, check_same_shape
+from nnref._validation import as_float_array, as_rng, check_same_shape, checked, prefixed
 
 __all__ = ["dropout_backward", "dropout_forward", "l2_gradient", "l2_penalty"]
 
 
-def _check_p(p: float, func: str) -> float:
-    return as_real(p, "p (drop probability)", func=func, low=0.0, high=1.0)
+def _check_p(p: float) -> float:
+    return as_real(p, "p (drop probability)", low=0.0, high=1.0)
 
 
 def _keep_scale(p: float) -> float:
@@ -30,18 +30,19 @@ def _keep_scale(p: float) -> float:
     return 0.0 if p == 1.0 else 1.0 / (1.0 - p)
 
 
-def _check_mask(mask: Any, like: np.ndarray, like_name: str, func: str) -> np.ndarray:
+def _check_mask(mask: Any, like: np.ndarray, like_name: str) -> np.ndarray:
     """A 0/1 array with ``like``'s shape, returned in ``like``'s dtype."""
-    arr = as_float_array(mask, "mask", func=func)
-    check_same_shape(arr, "mask", like, like_name, func=func)
+    arr = as_float_array(mask, "mask")
+    check_same_shape(arr, "mask", like, like_name)
     if not np.all((arr == 0) | (arr == 1)):
         bad = arr[(arr != 0) & (arr != 1)][:3]
         raise ValueError(
-            f"{func}: mask must hold only 0 (dropped) and 1 (kept); got values such as {bad}"
+            prefixed(f"mask must hold only 0 (dropped) and 1 (kept); got values such as {bad}")
         )
     return arr.astype(like.dtype, copy=False)
 
 
+@checked
 def dropout_forward(
     X: np.ndarray,
     p: float,
@@ -71,11 +72,10 @@ def dropout_forward(
     Raises:
         ValueError: ``p`` outside ``[0, 1]``, or a ``mask`` of the wrong shape or not 0/1.
     """
-    func = "dropout_forward"
-    X = as_float_array(X, "X", func=func)
-    p = _check_p(p, func)
+    X = as_float_array(X, "X")
+    p = _check_p(p)
     if mask is not None:
-        mask = _check_mask(mask, X, "X", func)
+        mask = _check_mask(mask, X, "X")
     if not training or p == 0.0:
         return X.copy(), np.ones_like(X)
     if mask is None:
@@ -83,6 +83,7 @@ def dropout_forward(
     return X * mask * _keep_scale(p), mask
 
 
+@checked
 def dropout_backward(dout: np.ndarray, mask: np.ndarray, p: float) -> np.ndarray:
     """Backward pass of inverted dropout: ``dX = dout * mask / (1 - p)`` (zeros if ``p == 1``).
 
@@ -95,31 +96,31 @@ def dropout_backward(dout: np.ndarray, mask: np.ndarray, p: float) -> np.ndarray
     Returns:
         ``dX`` with ``dout``'s shape and dtype.
     """
-    func = "dropout_backward"
-    dout = as_float_array(dout, "dout", func=func)
-    mask = _check_mask(mask, dout, "dout", func)
-    return dout * mask * _keep_scale(_check_p(p, func))
+    dout = as_float_array(dout, "dout")
+    mask = _check_mask(mask, dout, "dout")
+    return dout * mask * _keep_scale(_check_p(p))
 
 
-def _penalised(params: Any, keys: Iterable[str] | None, func: str) -> list[str]:
+def _penalised(params: Any, keys: Iterable[str] | None) -> list[str]:
     """Names of the penalised parameters: ``keys``, or by default those starting with "W"."""
     if not isinstance(params, Mapping):
-        raise TypeError(f"{func}: params must be a dict of arrays; got {type(params).__name__}")
+        raise TypeError(prefixed(f"params must be a dict of arrays; got {type(params).__name__}"))
     if keys is None:
         return [name for name in params if str(name).startswith("W")]
     if isinstance(keys, str):
-        raise TypeError(f"{func}: keys must be a list of parameter names; got the str {keys!r}")
+        raise TypeError(prefixed(f"keys must be a list of parameter names; got the str {keys!r}"))
     names = list(keys)
     unknown = [name for name in names if name not in params]
     if unknown:
-        raise ValueError(f"{func}: keys {unknown} are not in params (keys: {list(params)})")
+        raise ValueError(prefixed(f"keys {unknown} are not in params (keys: {list(params)})"))
     return names
 
 
-def _check_weight_decay(weight_decay: float, func: str) -> float:
-    return as_real(weight_decay, "weight_decay", func=func, low=0.0)
+def _check_weight_decay(weight_decay: float) -> float:
+    return as_real(weight_decay, "weight_decay", low=0.0)
 
 
+@checked
 def l2_penalty(
     params: dict[str, np.ndarray], weight_decay: float, keys: Iterable[str] | None = None
 ) -> float:
@@ -134,16 +135,16 @@ def l2_penalty(
     Returns:
         The penalty as a Python float, to add to the data loss.
     """
-    func = "l2_penalty"
-    names = _penalised(params, keys, func)
-    wd = _check_weight_decay(weight_decay, func)
+    names = _penalised(params, keys)
+    wd = _check_weight_decay(weight_decay)
     total = 0.0
     for name in names:
-        W = as_float_array(params[name], f"params[{name!r}]", func=func)
+        W = as_float_array(params[name], f"params[{name!r}]")
         total += float(np.sum(W * W))
     return 0.5 * wd * total
 
 
+@checked
 def l2_gradient(
     params: dict[str, np.ndarray], weight_decay: float, keys: Iterable[str] | None = None
 ) -> dict[str, np.ndarray]:
@@ -155,11 +156,10 @@ def l2_gradient(
     Adding it to the gradient is what ``torch.optim``'s ``weight_decay=wd`` does to the
     parameters it decays.
     """
-    func = "l2_gradient"
-    penalised = set(_penalised(params, keys, func))
-    wd = _check_weight_decay(weight_decay, func)
+    penalised = set(_penalised(params, keys))
+    wd = _check_weight_decay(weight_decay)
     grads = {}
     for name, value in params.items():
-        W = as_float_array(value, f"params[{name!r}]", func=func)
+        W = as_float_array(value, f"params[{name!r}]")
         grads[name] = wd * W if name in penalised else np.zeros_like(W)
     return grads

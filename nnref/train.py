@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from nnref._hyperparams import as_positive_int, as_real
-from nnref._validation import as_rng, format_shape
+from nnref._validation import as_rng, checked, format_shape, prefixed
 from nnref.losses import cross_entropy_loss
 from nnref.model import MLP
 from nnref.optim import Optimizer
@@ -28,6 +28,7 @@ from nnref.regularization import l2_penalty
 __all__ = ["History", "iterate_minibatches", "train"]
 
 
+@checked
 def iterate_minibatches(
     X: np.ndarray,
     y: np.ndarray,
@@ -50,14 +51,15 @@ def iterate_minibatches(
         An iterator of ``ceil(N / B)`` pairs ``(X_b, y_b)``; together they hold every sample
         exactly once. Arguments are checked when the function is called, not at the first batch.
     """
-    func = "iterate_minibatches"
     X, y = np.asarray(X), np.asarray(y)
     if X.ndim == 0 or y.ndim == 0 or X.shape[0] != y.shape[0]:
         raise ValueError(
-            f"{func}: X (N, ...) and y (N, ...) must have the same number of samples N; "
-            f"got X {format_shape(X.shape)} and y {format_shape(y.shape)}"
+            prefixed(
+                "X (N, ...) and y (N, ...) must have the same number of samples N; "
+                f"got X {format_shape(X.shape)} and y {format_shape(y.shape)}"
+            )
         )
-    batch_size = as_positive_int(batch_size, "batch_size", func=func)
+    batch_size = as_positive_int(batch_size, "batch_size")
     order = as_rng(rng).permutation(X.shape[0]) if shuffle else None
     return _batches(X, y, batch_size, order)
 
@@ -104,16 +106,20 @@ def _check_optimizer(model: MLP, optimizer: Any) -> None:
     """The optimizer must update the model's own arrays (``Optimizer(model.params, ...)``)."""
     if not isinstance(optimizer, Optimizer):
         raise TypeError(
-            f"train: optimizer must be an nnref.optim.Optimizer (SGD, RMSprop, Adam); "
-            f"got {type(optimizer).__name__}"
+            prefixed(
+                "optimizer must be an nnref.optim.Optimizer (SGD, RMSprop, Adam); "
+                f"got {type(optimizer).__name__}"
+            )
         )
     shared = set(optimizer.params) == set(model.params) and all(
         optimizer.params[k] is v for k, v in model.params.items()
     )
     if not shared:
         raise ValueError(
-            "train: optimizer.params must hold the model's own arrays so that its in-place "
-            "updates reach the model; build it as e.g. SGD(model.params, lr=0.1)"
+            prefixed(
+                "optimizer.params must hold the model's own arrays so that its in-place "
+                "updates reach the model; build it as e.g. SGD(model.params, lr=0.1)"
+            )
         )
 
 
@@ -127,6 +133,7 @@ def _format_epoch(epoch: int, epochs: int, history: History) -> str:
     return line
 
 
+@checked
 def train(
     model: MLP,
     optimizer: Optimizer,
@@ -159,22 +166,21 @@ def train(
         The :class:`History` of this call.
     """
     _check_optimizer(model, optimizer)
-    X_train, y_train = model._as_batch(X_train, y_train, "train", "X_train", "y_train")
+    X_train, y_train = model.check_batch(X_train, y_train, "X_train", "y_train")
     if (X_val is None) != (y_val is None):
-        raise ValueError("train: pass both X_val and y_val, or neither")
+        raise ValueError(prefixed("pass both X_val and y_val, or neither"))
     if X_val is not None:
-        X_val, y_val = model._as_batch(X_val, y_val, "train", "X_val", "y_val")
-    epochs = as_positive_int(epochs, "epochs", func="train")
-    batch_size = as_positive_int(batch_size, "batch_size", func="train")
-    weight_decay = as_real(weight_decay, "weight_decay", func="train", low=0.0)
+        X_val, y_val = model.check_batch(X_val, y_val, "X_val", "y_val")
+    epochs = as_positive_int(epochs, "epochs")
+    batch_size = as_positive_int(batch_size, "batch_size")
+    weight_decay = as_real(weight_decay, "weight_decay", low=0.0)
     rng = as_rng(seed)
     n_train = X_train.shape[0]
     history = History(weight_norms={k: [] for k in model.params if k.startswith("W")})
     for epoch in range(1, epochs + 1):
         loss_sum, correct = 0.0, 0
         for X_b, y_b in iterate_minibatches(X_train, y_train, batch_size, rng):
-            # the data were checked above: skip loss_and_grads' per-batch checks
-            loss, grads = model._loss_and_grads(X_b, y_b, weight_decay, training=True)
+            loss, grads = model.loss_and_grads(X_b, y_b, weight_decay)
             correct += int(np.count_nonzero(model.cache.logits.argmax(axis=1) == y_b))
             optimizer.step(grads)
             loss_sum += loss * y_b.shape[0]

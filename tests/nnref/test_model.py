@@ -1,6 +1,8 @@
 """nnref.model.MLP: forward, backward and loss_and_grads against the torch twin's autograd
 (float64, relative error <= 1e-10), gradient checks, dtypes and error messages."""
 
+import re
+
 import numpy as np
 import pytest
 import torch
@@ -174,3 +176,17 @@ def test_bad_input_messages():
 def test_bad_constructor_arguments(kwargs, error, message):
     with pytest.raises(error, match=message):
         MLP(**kwargs)
+
+
+def test_check_batch_returns_the_model_dtype_and_int64_labels():
+    model = MLP(SIZES, dtype=np.float32, seed=0)
+    X, y = _data(4)
+    X_checked, y_checked = model.check_batch(X, y.astype(np.int32))
+    assert X_checked.dtype == np.float32 and y_checked.dtype == np.int64
+    np.testing.assert_array_equal(y_checked, y)
+    X32 = X.astype(np.float32)
+    assert model.check_batch(X32, y)[0] is X32  # nothing to convert: no copy
+    # errors use the given names, after the name of the checked function that calls it
+    message = "y_b must have shape (N,) = (4,) to match X_b (N, D) = (4, 5); got (3,)"
+    with pytest.raises(ValueError, match=rf"^{re.escape(message)}$"):
+        model.check_batch(X, y[:3], "X_b", "y_b")

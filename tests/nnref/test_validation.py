@@ -12,7 +12,10 @@ from nnref._validation import (
     as_rng,
     check_same_shape,
     check_shape,
+    checked,
+    checking,
     format_shape,
+    prefixed,
 )
 
 
@@ -137,3 +140,54 @@ def test_as_rng():
             as_rng(bad)
     with pytest.raises(ValueError, match="non-negative"):
         as_rng(-1)
+
+
+@checked
+def _inner(x):
+    return as_float_array(x, "x", ndim=1)
+
+
+@checked
+def _outer(x, y):
+    _inner(x)
+    return check_shape(as_float_array(y, "y"), "y", (2,))
+
+
+class _Model:
+    @checked
+    def __init__(self, x):
+        as_float_array(x, "x", ndim=1)
+
+    @checked
+    def fit(self, x):
+        as_float_array(x, "x", ndim=1)
+
+
+def test_checked_names_the_innermost_checked_function():
+    with pytest.raises(ValueError, match=re.escape("_inner: x must be a 1-D array; got a 2-D")):
+        _outer(np.ones((2, 2)), np.ones(2))
+    # back in _outer once _inner has returned
+    with pytest.raises(ValueError, match=re.escape("_outer: y must have shape (2,); got (3,)")):
+        _outer(np.ones(2), np.ones(3))
+    # and nothing is named outside: the name is reset after a call, even one that raised
+    assert prefixed("m") == "m"
+    with pytest.raises(ValueError, match=r"^x must be a 1-D array"):
+        as_float_array(np.ones((2, 2)), "x", ndim=1)
+    assert _outer.__name__ == "_outer" and _outer.__wrapped__.__name__ == "_outer"
+
+
+def test_checked_methods_are_named_by_class():
+    with pytest.raises(ValueError, match=r"^_Model: x must be a 1-D array"):
+        _Model(np.ones((1, 1)))
+    with pytest.raises(ValueError, match=r"^_Model\.fit: x must be a 1-D array"):
+        _Model(np.ones(1)).fit(1.0)
+
+
+def test_checking_names_a_block_and_func_overrides():
+    with checking("SGD"):
+        assert prefixed("lr must be >= 0") == "SGD: lr must be >= 0"
+        assert prefixed("m", func="f") == "f: m"
+        assert prefixed("m", func="") == "m"
+        with pytest.raises(TypeError, match=r"^dtype must be float32 or float64; got int64$"):
+            as_float_dtype(np.int64, func="")
+    assert prefixed("m") == "m"
