@@ -31,6 +31,7 @@ if __package__ in (None, ""):  # run as a script: make the checkout's packages i
     sys.path.insert(0, str(ROOT))
 
 from autograder.authoring.otter_run import grade_notebook  # noqa: E402
+from autograder.paths import project_paths  # noqa: E402
 from examples.make_submissions import DEFAULT_OUT, Student, assignment_names, plan  # noqa: E402
 
 GRADE_CPU_SECONDS = 300
@@ -80,7 +81,7 @@ def expected_for(name: str, students: list[Student], root: Path = ROOT) -> dict[
 
 def write_expected(name: str, out: Path = DEFAULT_OUT, root: Path = ROOT) -> dict[str, dict]:
     """Grade NAME's students and write `out/NAME/expected.json` (sorted keys); return it."""
-    expected = expected_for(name, plan(name, root), root)
+    expected = expected_for(name, plan(name, project_paths(root)), root)
     path = out / name / "expected.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(expected, indent=2, sort_keys=True) + "\n", encoding="utf-8")

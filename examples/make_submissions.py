@@ -35,6 +35,7 @@ if __package__ in (None, ""):  # run as a script: make the checkout's packages i
 
 from autograder.authoring.notebooks import content_cell_ids  # noqa: E402
 from autograder.config import load_config  # noqa: E402
+from autograder.paths import ProjectPaths, project_paths  # noqa: E402
 from tests.mutants.catalogue import Mutant, load_catalogue  # noqa: E402
 
 DEFAULT_OUT = ROOT / "examples" / "submissions"
@@ -338,6 +339,21 @@ PLANS: dict[str, Plan] = {
 }
 
 
+BEHAVIOUR_STUDENTS = (
+    "liam_crash",
+    "mona_infinite_loop",
+    "nick_memory_hog",
+    "olga_os_exit",
+    "pete_invalid_json",
+    "quinn_empty",
+    "sam_extra_cells",
+    "tina_prints_a_lot",
+)
+"""The students every assignment has whose behaviour does not depend on the assignment (a crash,
+a loop, a memory hog, os._exit, broken files, extra cells, a lot of output): the suite grades
+them for one assignment; `autograder demo` for all."""
+
+
 @dataclass(frozen=True)
 class Student:
     """One synthetic submission.
@@ -398,12 +414,13 @@ def _defined_names(source: str) -> set[str]:
     return names
 
 
-def load_sources(name: str, root: Path = ROOT) -> Sources:
-    """Read the student and solution variants of `name` and pair their answer cells in order."""
-    solution_path = root / "dist" / name / "solution" / f"{name}.ipynb"
+def load_sources(name: str, paths: ProjectPaths) -> Sources:
+    """Read the student and solution variants of `name` (a build's outputs in `paths`) and pair
+    their answer cells in order."""
+    solution_path = paths.solution_notebook(name)
     if not solution_path.exists():
         raise FileNotFoundError(f"{solution_path} is missing: run `autograder build {name}` first")
-    blank = nbformat.read(root / "assignments" / name / f"{name}.ipynb", as_version=4)
+    blank = nbformat.read(paths.student_dir(name) / f"{name}.ipynb", as_version=4)
     _strip_outputs(blank)
     solution = nbformat.read(solution_path, as_version=4)
     answer_cells = [
@@ -543,9 +560,10 @@ def _half(src: Sources) -> tuple[str, int]:
     return question, src.after[question]
 
 
-def plan(name: str, root: Path = ROOT) -> list[Student]:
-    """Every synthetic student of assignment `name`, in a fixed order."""
-    src = load_sources(name, root)
+def plan(name: str, paths: ProjectPaths | None = None) -> list[Student]:
+    """Every synthetic student of assignment `name`, in a fixed order, from the build in `paths`
+    (default: this checkout's assignments/ and dist/)."""
+    src = load_sources(name, paths or project_paths(ROOT))
     spec = PLANS[name]
     mutants = {m.id: m for m in load_catalogue(name)}
     correct = filled_cells(src)
@@ -645,12 +663,13 @@ def plan(name: str, root: Path = ROOT) -> list[Student]:
     return students
 
 
-def write_submissions(name: str, out: Path = DEFAULT_OUT, root: Path = ROOT) -> list[Student]:
-    """Write `out/name/<student_id>.ipynb` for every student of `plan(name)`; return the plan.
-
-    Other `.ipynb` files in `out/name` are removed (expected.json and README stay).
+def write_submissions(
+    name: str, out: Path = DEFAULT_OUT, paths: ProjectPaths | None = None
+) -> list[Student]:
+    """Write `out/name/<student_id>.ipynb` for every student of `plan(name, paths)`; return the
+    plan. Other `.ipynb` files in `out/name` are removed (expected.json and README stay).
     """
-    students = plan(name, root)
+    students = plan(name, paths)
     folder = out / name
     folder.mkdir(parents=True, exist_ok=True)
     for stale in folder.glob("*.ipynb"):

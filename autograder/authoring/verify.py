@@ -19,6 +19,7 @@ import filecmp
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -185,40 +186,52 @@ def verify_assignment(
     paths: ProjectPaths | None = None,
     course: CourseConfig | None = None,
     grading: bool = True,
+    fresh: ProjectPaths | None = None,
 ) -> VerifyReport:
     """Run the checks for assignment `name` and return the report.
 
     `grading=False` skips the two checks that run otter on notebooks (the slow part), leaving the
-    fresh build, the leak scan and the up-to-date comparison.
+    fresh build, the leak scan and the up-to-date comparison. `fresh`: project paths whose outputs
+    already hold a build of `name` from the current sources (a test run builds each assignment
+    once); without it, verify builds into a temporary folder.
     """
     start = time.perf_counter()
     paths = paths or project_paths()
     course = course or load_config(paths.config_file)
     report = VerifyReport(name)
-    with tempfile.TemporaryDirectory(prefix=f"autograder-verify-{name}-") as tmp:
-        fresh = paths.with_outputs(Path(tmp) / "assignments", Path(tmp) / "dist")
-        try:
-            build = build_assignment(name, paths=fresh, course=course, run_tests=False)
-        except BUILD_ERRORS as err:
-            report.checks.append(CheckResult(BUILD_CHECK, False, str(err)))
-            report.seconds = time.perf_counter() - start
-            return report
-        report.checks.append(CheckResult(BUILD_CHECK, True, f"built in {build.seconds:.1f} s"))
+    with ExitStack() as stack:
+        if fresh is None:
+            tmp = Path(
+                stack.enter_context(tempfile.TemporaryDirectory(prefix="autograder-verify-"))
+            )
+            fresh = paths.with_outputs(tmp / "assignments", tmp / "dist")
+            try:
+                build = build_assignment(name, paths=fresh, course=course, run_tests=False)
+            except BUILD_ERRORS as err:
+                report.checks.append(CheckResult(BUILD_CHECK, False, str(err)))
+                report.seconds = time.perf_counter() - start
+                return report
+            report.checks.append(CheckResult(BUILD_CHECK, True, f"built in {build.seconds:.1f} s"))
+        else:
+            made = fresh.autograder_zip(name).is_file()
+            report.checks.append(
+                CheckResult(BUILD_CHECK, made, f"built beforehand in {fresh.dist}")
+            )
         master = parse_master(paths.master_notebook(name))
         points = _autograded_points(master, course.assignment(name).questions)
         if grading:
             report.checks += [
                 _grading_check(
                     SOLUTION_CHECK,
-                    build.solution_notebook,
-                    build.autograder_zip,
+                    fresh.solution_notebook(name),
+                    fresh.autograder_zip(name),
                     course.otter_cpu_seconds,
                     lambda grade: _check_solution(grade, points),
                 ),
                 _grading_check(
                     STUDENT_CHECK,
                     paths.student_dir(name) / f"{name}.ipynb",
-                    build.autograder_zip,
+                    fresh.autograder_zip(name),
                     course.otter_cpu_seconds,
                     lambda grade: _check_student(grade, points),
                 ),

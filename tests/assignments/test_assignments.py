@@ -2,10 +2,10 @@
 
 Fast checks read the committed files: every assignment in grading.yml has a master and a
 committed student variant, students get no answer key, and no solution line or hidden test leaks.
-The slow check runs `autograder verify` end to end: a fresh build (otter assign executes the
-solution notebook top to bottom and runs every test against it), the solution scores 100% through
-the real autograder zip, the untouched student variant scores 0 without error, and the committed
-student variant is byte-identical to the fresh build (fixtures.npz: its arrays, up to rounding).
+The slow check runs `autograder verify` on this run's build of each assignment
+(tests/build_once.py, made from the current sources outside the checkout): the solution scores
+100% through the real autograder zip, the untouched student variant scores 0 without error, and
+the committed student variant equals the fresh build (fixtures.npz: its arrays, up to rounding).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from autograder.authoring.leaks import find_secrets
 from autograder.authoring.master import parse_master
 from autograder.paths import project_paths
 from autograder.authoring.verify import released_leaks, verify_assignment
+from tests.build_once import built
 
 PATHS = project_paths()
 COURSE = load_config(PATHS.config_file)
@@ -71,7 +72,7 @@ def test_no_solution_line_or_hidden_test_appears_in_a_student_variant_released_s
 @pytest.mark.slow
 @pytest.mark.parametrize("name", NAMES)
 def test_autograder_verify_passes(name: str) -> None:
-    report = verify_assignment(name, paths=PATHS, course=COURSE)
+    report = verify_assignment(name, paths=PATHS, course=COURSE, fresh=built(name))
     assert report.passed, report.format()
 
 

@@ -24,24 +24,21 @@ from autograder import cli
 from autograder.batch.command import GradeOptions, run_grade
 from autograder.batch.runner import RESULTS_FILE
 from autograder.config import load_config
-from autograder.paths import project_paths
-from tests.mutants.runner import ensure_built
+from tests.build_once import built
 
 pytestmark = pytest.mark.slow
 
 ASSIGNMENT = "01_nn_from_scratch"
-PATHS = project_paths()
 SLEEP_SECONDS = 8
 
 
 @pytest.fixture(scope="module")
 def course():
-    ensure_built(ASSIGNMENT, PATHS.root)
-    return load_config(PATHS.config_file)
+    return load_config(built(ASSIGNMENT).config_file)
 
 
 def _solution() -> nbformat.NotebookNode:
-    return nbformat.read(PATHS.solution_notebook(ASSIGNMENT), as_version=4)
+    return nbformat.read(built(ASSIGNMENT).solution_notebook(ASSIGNMENT), as_version=4)
 
 
 def _write(folder: Path, name: str, notebook: nbformat.NotebookNode) -> str:
@@ -67,7 +64,9 @@ def notebooks(tmp_path_factory, course) -> dict[str, str]:
         "student": _write(
             folder,
             "student",
-            nbformat.read(PATHS.student_dir(ASSIGNMENT) / f"{ASSIGNMENT}.ipynb", as_version=4),
+            nbformat.read(
+                built(ASSIGNMENT).student_dir(ASSIGNMENT) / f"{ASSIGNMENT}.ipynb", as_version=4
+            ),
         ),
         "broken": str(broken),
         "wrong": _write(folder, "wrong", wrong),
@@ -90,7 +89,7 @@ def cluster():
 
 def _grade(course, inputs: list[str], out: Path, scheduler: str | None = None) -> list:
     options = GradeOptions(ASSIGNMENT, inputs, out, workers=2, scheduler=scheduler)
-    return run_grade(options, PATHS, course).records
+    return run_grade(options, built(ASSIGNMENT), course).records
 
 
 def _records(out: Path) -> dict[str, dict]:

@@ -22,14 +22,13 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.authoring.build import build_assignment
 from autograder.batch.command import GradeOptions, run_grade
 from autograder.batch.runner import RESULTS_FILE
 from autograder.config import load_config
 from autograder.grading.bundle import SETTINGS_FILE
 from autograder.grading.gradescope_run import find_submission
 from autograder.grading.records import GradeRecord
-from autograder.paths import project_paths
+from tests import build_once
 
 ASSIGNMENT = "01_nn_from_scratch"
 VENV_BIN = Path(sys.executable).parent
@@ -85,13 +84,10 @@ def _question_scores(results: dict) -> dict[str, float]:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """01_nn_from_scratch built by this checkout's build into a temporary outputs folder."""
-    out = tmp_path_factory.mktemp("gradescope-build")
-    paths = project_paths().with_outputs(out / "assignments", out / "dist")
-    course = load_config(paths.config_file)
-    build_assignment(ASSIGNMENT, paths=paths, course=course, run_tests=False)
-    return paths, course
+def built():
+    """01_nn_from_scratch as this run built it (tests/build_once.py), and the course."""
+    paths = build_once.built(ASSIGNMENT)
+    return paths, load_config(paths.config_file)
 
 
 def _notebooks(paths) -> dict[str, bytes]:

@@ -7,17 +7,10 @@ import pytest
 from autograder.config import load_config
 from autograder.grading.records import STATUSES
 from examples.make_submissions import DEFAULT_OUT, ROOT, assignment_names, plan, write_submissions
-from tests.mutants.runner import ensure_built
+from tests.build_once import built
 
 NAMES = assignment_names()
 REGENERATE = ".venv/bin/python examples/make_submissions.py"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _built() -> None:
-    """The generator reads dist/NAME/solution (not committed): build it when it is missing."""
-    for name in NAMES:
-        ensure_built(name)
 
 
 def _notebooks(folder):
@@ -26,7 +19,7 @@ def _notebooks(folder):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_regenerating_gives_the_committed_bytes(name, tmp_path):
-    write_submissions(name, tmp_path)
+    write_submissions(name, tmp_path, built(name))  # the generator reads the solution variant
     fresh, committed = _notebooks(tmp_path / name), _notebooks(DEFAULT_OUT / name)
     assert sorted(fresh) == sorted(committed), f"students differ: run {REGENERATE} {name}"
     changed = sorted(file for file in fresh if fresh[file] != committed[file])
@@ -38,7 +31,7 @@ def test_expected_json_describes_exactly_the_notebooks(name):
     folder = DEFAULT_OUT / name
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
     assert set(expected) == {path.stem for path in folder.glob("*.ipynb")}
-    planned = {student.student_id: student for student in plan(name)}
+    planned = {student.student_id: student for student in plan(name, built(name))}
     auto_graded = set(expected["alice_correct"]["questions"])
     points = load_config(ROOT / "grading.yml").assignment(name).questions
     assert auto_graded <= set(points)

@@ -28,7 +28,7 @@ from autograder.authoring.otter_run import grade_notebook
 from autograder.batch.command import GradeOptions, run_grade
 from autograder.config import load_config
 from autograder.grading.records import GradeRecord
-from autograder.paths import project_paths
+from tests.build_once import built
 from tests.integrity.answer_server import answer_server
 from tests.integrity.attacks import ASSIGNMENT, Catalogue
 from tests.integrity.corpus import CATALOGUES, twin_name, write_corpus
@@ -49,7 +49,7 @@ def otter_total(notebook: Path, zip_path: Path) -> str:
 
 def engine_records(assignment: str, notebooks: list[Path], out: Path) -> dict[str, GradeRecord]:
     """`autograder grade` on `notebooks` of `assignment` in one batch; records by notebook stem."""
-    paths = project_paths()
+    paths = built(assignment)
     options = GradeOptions(assignment, [str(p) for p in notebooks], out, **ENGINE_OPTIONS)
     run = run_grade(options, paths, load_config(paths.config_file))
     return {record.student_id: record for record in run.records}
@@ -93,7 +93,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--jobs", type=int, default=2, help="parallel otter runs")
     parser.add_argument("--table", action="store_true", help="print the table")
     args = parser.parse_args(argv)
-    paths, catalogue = project_paths(), CATALOGUES[args.assignment]
+    catalogue = CATALOGUES[args.assignment]
+    paths = built(catalogue.assignment)
     args.out.mkdir(parents=True, exist_ok=True)
     if args.otter or args.engine:
         with answer_server() as port:

@@ -21,11 +21,10 @@ from autograder.batch.command import GradeOptions, run_grade
 from autograder.batch.runner import RESULTS_FILE
 from autograder.config import load_config
 from autograder.grading.records import GradeRecord
-from autograder.paths import project_paths
+from tests.build_once import built
 from tests.integrity.answer_server import answer_server
 from tests.integrity.attacks import EQUAL, Base, Catalogue
 from tests.integrity.corpus import CATALOGUES, twin_name, write_corpus
-from tests.mutants.runner import ensure_built
 
 pytestmark = pytest.mark.slow
 
@@ -37,8 +36,7 @@ Records = dict[str, GradeRecord]
 
 def _grade_batch(catalogue: Catalogue, folder: Path) -> Records:
     """Every notebook of `catalogue`'s corpus graded in one batch; records by notebook stem."""
-    paths = project_paths()
-    ensure_built(catalogue.assignment, paths.root)
+    paths = built(catalogue.assignment)
     with answer_server() as port, pytest.MonkeyPatch.context() as env:
         env.setenv(*CANARY)
         solution = paths.solution_notebook(catalogue.assignment)

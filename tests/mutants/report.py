@@ -12,8 +12,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from tests.build_once import AssignmentMissing, built
 from tests.mutants.catalogue import catalogue_names, load_catalogue
-from tests.mutants.runner import AssignmentMissing, MutantRunner, Verdict, ensure_built
+from tests.mutants.runner import MutantRunner, Verdict
 
 
 def _rate(count: int, total: int) -> str:
@@ -59,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     all_caught = True
     for name in names:
         try:
-            dist_dir = args.dist or ensure_built(name)
+            dist_dir = args.dist or built(name).dist_dir(name)
         except AssignmentMissing as err:
             print(f"{name}: skipped, {err}\n")
             continue

@@ -12,14 +12,10 @@ also be *named*: some newly failing test case's message contains `Mutant.mistake
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import json
 import os
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -43,10 +39,6 @@ HARNESS_NAME = "__mutant_harness__"
 
 # Cells that set up or call otter's student-side grader: not needed, and they look for files.
 _GRADER_CELL = re.compile(r"^\s*(import otter\b|from otter\b|grader\s*=|grader\.)", re.MULTILINE)
-
-
-class AssignmentMissing(Exception):
-    """solutions/NAME does not exist (yet): nothing to build."""
 
 
 @dataclass(frozen=True)
@@ -157,27 +149,6 @@ def dist_layout(dist_dir: Path) -> tuple[Path, Path]:
             f"found {[p.name for p in zips]} and {[p.name for p in notebooks]}"
         )
     return zips[0], notebooks[0]
-
-
-def ensure_built(name: str, root: Path = PROJECT_ROOT) -> Path:
-    """Return dist/NAME, building it with `autograder build NAME` if it is missing.
-
-    Raises AssignmentMissing when solutions/NAME does not exist.
-    """
-    if not (root / "solutions" / name).is_dir():
-        raise AssignmentMissing(f"solutions/{name} does not exist yet")
-    dist_dir = root / "dist" / name
-    # One build at a time per project and assignment (pytest-xdist workers start together).
-    key = hashlib.sha256(f"{root.resolve()}:{name}".encode()).hexdigest()[:16]
-    with open(Path(tempfile.gettempdir()) / f"mutants-build-{key}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not any(dist_dir.glob("*autograder*.zip")):
-            subprocess.run(
-                [sys.executable, "-m", "autograder.cli", "--root", str(root), "build", name],
-                cwd=root,
-                check=True,
-            )
-    return dist_dir
 
 
 def _unpack_autograder(zip_path: Path, workdir: Path) -> None:

@@ -9,8 +9,9 @@ from contextlib import ExitStack
 
 import pytest
 
+from tests.build_once import AssignmentMissing, built
 from tests.mutants.catalogue import Mutant, catalogue_names, load_catalogue
-from tests.mutants.runner import AssignmentMissing, MutantRunner, ensure_built
+from tests.mutants.runner import MutantRunner
 
 pytestmark = pytest.mark.slow
 
@@ -29,7 +30,8 @@ def runner_for() -> Iterator[Callable[[str], MutantRunner]]:
                 raise problems[name]
             if name not in runners:
                 try:
-                    runners[name] = stack.enter_context(MutantRunner.for_dist(ensure_built(name)))
+                    dist_dir = built(name).dist_dir(name)
+                    runners[name] = stack.enter_context(MutantRunner.for_dist(dist_dir))
                 except AssignmentMissing as err:
                     problems[name] = pytest.skip.Exception(
                         f"{err}: its notebook is still being written (remove this skip once it "
