@@ -18,6 +18,7 @@ from autograder.authoring.master import parse_master
 from autograder.paths import project_paths
 from autograder.authoring.verify import released_leaks, verify_assignment
 from tests.build_once import built
+from tests.scheduling import classes_per_assignment
 
 PATHS = project_paths()
 COURSE = load_config(PATHS.config_file)
@@ -69,11 +70,19 @@ def test_no_solution_line_or_hidden_test_appears_in_a_student_variant_released_s
     assert released_leaks(PATHS, COURSE, name, master) == []
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", NAMES)
-def test_autograder_verify_passes(name: str) -> None:
-    report = verify_assignment(name, paths=PATHS, course=COURSE, fresh=built(name))
-    assert report.passed, report.format()
+class Verify:
+    """`autograder verify` of one assignment (`assignment` set by `classes_per_assignment`)."""
+
+    assignment: str
+
+    @pytest.mark.slow
+    def test_autograder_verify_passes(self) -> None:
+        fresh = built(self.assignment)
+        report = verify_assignment(self.assignment, paths=PATHS, course=COURSE, fresh=fresh)
+        assert report.passed, report.format()
+
+
+globals().update(classes_per_assignment(Verify, NAMES))
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -27,8 +27,6 @@ CHECKOUT = Path(__file__).resolve().parents[2]
 LIMITS = GradingLimits(time_seconds=4, memory_mb=512)
 ROOT_ONLY = pytest.mark.skipif(os.geteuid() != 0, reason="the full sandbox needs root")
 
-pytestmark = pytest.mark.slow
-
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
@@ -78,6 +76,7 @@ def _scores(record) -> dict[str, float]:
     return {q.name: q.score for q in record.questions}
 
 
+@pytest.mark.slow
 def test_solution_full_marks_and_student_variant_zero(built, grade):
     paths, _ = built
     solution = grade(paths.solution_notebook("tiny").read_bytes())
@@ -89,6 +88,7 @@ def test_solution_full_marks_and_student_variant_zero(built, grade):
     assert failed and all(t.message.startswith("❌ Test case failed") for t in failed)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("content", "reason"),
     [(b"", "empty"), (b'{"cells": [', "not a valid notebook"), (b"\xff\xfe\x00", "not text")],
@@ -104,6 +104,7 @@ def test_code_cells_rejects_what_is_not_a_notebook():
         code_cells(b'{"not": "a notebook"}')
 
 
+@pytest.mark.slow
 def test_infinite_loop_is_interrupted_and_earlier_work_counts(built, grade):
     record = grade(_with_cell(built, "while True:\n    pass", after_question=1))
     assert record.status == "timeout"
@@ -111,6 +112,7 @@ def test_infinite_loop_is_interrupted_and_earlier_work_counts(built, grade):
     assert "time limit" in record.message and "while True" in record.message
 
 
+@pytest.mark.slow
 def test_loop_that_ignores_interrupts_is_killed_and_graded_without_it(built, grade):
     cell = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
     record = grade(_with_cell(built, cell, after_question=1))
@@ -118,6 +120,7 @@ def test_loop_that_ignores_interrupts_is_killed_and_graded_without_it(built, gra
     assert _scores(record) == {"scale": 1.0, "add_offsets": 0.0}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "cell", ["import os\nos._exit(0)", "import os, signal\nos.kill(os.getpid(), signal.SIGSEGV)"]
 )
@@ -127,6 +130,7 @@ def test_cell_that_ends_the_process_is_skipped_and_the_rest_counts(built, grade,
     assert "ended the grading process" in record.message
 
 
+@pytest.mark.slow
 def test_memory_hog_cell_is_skipped_with_status_memory(built, grade):
     cell = "import numpy as np\nhog = []\nwhile True:\n    hog.append(np.ones(10**7))"
     record = grade(_with_cell(built, cell, after_question=1))
@@ -134,12 +138,14 @@ def test_memory_hog_cell_is_skipped_with_status_memory(built, grade):
     assert "ran out of memory (limit 512 MB)" in record.message
 
 
+@pytest.mark.slow
 def test_huge_output_and_sys_exit_do_not_matter(built, grade):
     cell = "print('x' * 50_000_000)\nimport sys\nsys.exit(0)"
     record = grade(_with_cell(built, cell, after_question=1))
     assert (record.status, record.total) == ("graded", 3.0)
 
 
+@pytest.mark.slow
 def test_a_test_that_kills_the_process_fails_alone(built, grade):
     cell = "import os\n_real = add_offsets\ndef add_offsets(X, b):\n    os._exit(3)"
     record = grade(_with_cell(built, cell, after_question=2))
@@ -148,6 +154,7 @@ def test_a_test_that_kills_the_process_fails_alone(built, grade):
     assert "ended the grading process (exit code 3)" in record.message
 
 
+@pytest.mark.slow
 @ROOT_ONLY
 def test_fork_bomb_is_contained(built, grade):
     cell = (
@@ -158,6 +165,7 @@ def test_fork_bomb_is_contained(built, grade):
     assert record.total == 3.0 and record.status in {"graded", "timeout"}
 
 
+@pytest.mark.slow
 @ROOT_ONLY
 def test_student_code_sees_neither_the_project_nor_the_network(built, grade, tmp_path):
     """`scale` is right only if the project, other files in /tmp and the network are out of

@@ -22,6 +22,7 @@ from autograder.config import load_config
 from autograder.demo import SAMPLE_MEMORY_MB, SAMPLE_TIME_LIMIT, compare_with_expected
 from examples.make_submissions import BEHAVIOUR_STUDENTS
 from tests.build_once import built
+from tests.scheduling import classes_per_assignment
 
 SAMPLES = Path(__file__).resolve().parents[2] / "examples" / "submissions"
 ASSIGNMENTS = sorted(p.name for p in SAMPLES.iterdir() if (p / "expected.json").is_file())
@@ -39,9 +40,20 @@ def _chosen(name: str, folder: Path) -> dict[str, dict]:
     return expected
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("name", ASSIGNMENTS)
-def test_samples_score_exactly_as_expected(name, tmp_path):
+class SampleGrades:
+    """One assignment's samples (`assignment` set by `classes_per_assignment`)."""
+
+    assignment: str
+
+    @pytest.mark.slow
+    def test_samples_score_exactly_as_expected(self, tmp_path):
+        _grade_and_compare(self.assignment, tmp_path)
+
+
+globals().update(classes_per_assignment(SampleGrades, ASSIGNMENTS))
+
+
+def _grade_and_compare(name: str, tmp_path: Path) -> None:
     paths = built(name)
     course = load_config(paths.config_file)
     expected = _chosen(name, tmp_path / "submissions")

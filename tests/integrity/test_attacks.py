@@ -25,6 +25,7 @@ from tests.build_once import built
 from tests.integrity.answer_server import answer_server
 from tests.integrity.attacks import EQUAL, Base, Catalogue
 from tests.integrity.corpus import CATALOGUES, twin_name, write_corpus
+from tests.scheduling import classes_per_assignment
 
 pytestmark = pytest.mark.slow
 
@@ -79,48 +80,53 @@ def _unaffected(scores: dict[str, float], base: Base) -> dict[str, float]:
     return {name: score for name, score in scores.items() if name not in base.affected}
 
 
-ASSIGNMENTS = list(CATALOGUES)
-BASE_CASES = [(c.assignment, b) for c in CATALOGUES.values() for b in c.bases.values()]
-ATTACK_CASES = [(c.assignment, a) for c in CATALOGUES.values() for a in c.attacks]
+class AttackCorpus:
+    """One assignment's attack batch (`assignment` set by `classes_per_assignment`): the worker
+    that runs the class grades the batch once."""
+
+    assignment: str
+
+    def test_the_solution_graded_beside_the_attacks_gets_full_marks(self, graded):
+        record = graded(self.assignment)["solution"]
+        assert record.status == "graded", record.message
+        assert record.total == record.max_score > 0
+
+    def test_a_twin_loses_points_only_on_the_questions_of_its_wrong_function(self, graded, base):
+        record = graded(self.assignment)[twin_name(base.name)]
+        assert record.status == "graded", record.message
+        full = {q.name: q.max_score for q in record.questions}
+        assert _unaffected(_scores(record), base) == _unaffected(full, base)
+        assert record.total < record.max_score
+
+    def test_an_attack_scores_what_its_honest_twin_deserves(self, graded, attack):
+        records = graded(self.assignment)
+        record, twin = records[attack.name], records[twin_name(attack.base)]
+        got, deserved = _scores(record), _scores(twin)
+        context = (
+            f"{attack.title} ({attack.why or attack.expect}): {record.status}: {record.message}"
+        )
+        assert set(got) == set(deserved), context
+        if attack.expect == EQUAL:
+            assert got == deserved, context
+        else:
+            assert record.total <= twin.total, context
+            base = CATALOGUES[self.assignment].bases[attack.base]
+            assert _unaffected(got, base) == _unaffected(deserved, base), context
+
+    def test_no_feedback_carries_the_graders_environment(self, graded):
+        for stem, record in graded(self.assignment).items():
+            texts = [record.message, *(t.message for q in record.questions for t in q.tests)]
+            assert not any(CANARY[1] in text for text in texts), stem
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_the_solution_graded_beside_the_attacks_gets_full_marks(graded, assignment):
-    record = graded(assignment)["solution"]
-    assert record.status == "graded", record.message
-    assert record.total == record.max_score > 0
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`base` and `attack`: the bases and attacks of the class's assignment's catalogue."""
+    catalogue = CATALOGUES[metafunc.cls.assignment] if metafunc.cls else None
+    if "base" in metafunc.fixturenames:
+        bases = list(catalogue.bases.values())
+        metafunc.parametrize("base", bases, ids=[b.name for b in bases])
+    if "attack" in metafunc.fixturenames:
+        metafunc.parametrize("attack", catalogue.attacks, ids=[a.name for a in catalogue.attacks])
 
 
-@pytest.mark.parametrize(
-    ("assignment", "base"), BASE_CASES, ids=[f"{a}-{b.name}" for a, b in BASE_CASES]
-)
-def test_a_twin_loses_points_only_on_the_questions_of_its_wrong_function(graded, assignment, base):
-    record = graded(assignment)[twin_name(base.name)]
-    assert record.status == "graded", record.message
-    full = {q.name: q.max_score for q in record.questions}
-    assert _unaffected(_scores(record), base) == _unaffected(full, base)
-    assert record.total < record.max_score
-
-
-@pytest.mark.parametrize(
-    ("assignment", "attack"), ATTACK_CASES, ids=[f"{a}-{t.name}" for a, t in ATTACK_CASES]
-)
-def test_an_attack_scores_what_its_honest_twin_deserves(graded, assignment, attack):
-    records = graded(assignment)
-    record, twin = records[attack.name], records[twin_name(attack.base)]
-    got, deserved = _scores(record), _scores(twin)
-    context = f"{attack.title} ({attack.why or attack.expect}): {record.status}: {record.message}"
-    assert set(got) == set(deserved), context
-    if attack.expect == EQUAL:
-        assert got == deserved, context
-    else:
-        assert record.total <= twin.total, context
-        base = CATALOGUES[assignment].bases[attack.base]
-        assert _unaffected(got, base) == _unaffected(deserved, base), context
-
-
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_no_feedback_carries_the_graders_environment(graded, assignment):
-    for stem, record in graded(assignment).items():
-        texts = [record.message, *(t.message for q in record.questions for t in q.tests)]
-        assert not any(CANARY[1] in text for text in texts), stem
+globals().update(classes_per_assignment(AttackCorpus, CATALOGUES))

@@ -1,7 +1,8 @@
 """Every catalogued mutant loses points under the assignment's real tests (otter's runner, one
 kernel per assignment), and the feedback names the mistake where the catalogue knows it.
 
-Assignments whose solutions/NAME does not exist yet are skipped (the notebooks are being written).
+One class per assignment (tests/scheduling.py): the worker that runs it starts that assignment's
+kernel. Assignments whose solutions/NAME does not exist yet are skipped.
 """
 
 from collections.abc import Callable, Iterator
@@ -12,10 +13,9 @@ import pytest
 from tests.build_once import AssignmentMissing, built
 from tests.mutants.catalogue import Mutant, catalogue_names, load_catalogue
 from tests.mutants.runner import MutantRunner
+from tests.scheduling import classes_per_assignment
 
 pytestmark = pytest.mark.slow
-
-CASES = [(name, mutant) for name in catalogue_names() for mutant in load_catalogue(name)]
 
 
 @pytest.fixture(scope="session")
@@ -46,26 +46,38 @@ def runner_for() -> Iterator[Callable[[str], MutantRunner]]:
         yield get
 
 
-@pytest.mark.parametrize("name", catalogue_names())
-def test_solution_gets_full_marks(name: str, runner_for: Callable[[str], MutantRunner]) -> None:
-    runner = runner_for(name)
-    baseline = runner.baseline
-    assert not runner.notebook_errors, f"solution notebook cells failed: {runner.notebook_errors}"
-    assert baseline.error is None
-    failures = [case for case in baseline.cases().values() if not case.passed]
-    assert not failures, "\n".join(f"{c.name}: {c.message}" for c in failures)
-    assert 0 < baseline.score == baseline.possible
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`mutant`: every mutant of the class's assignment."""
+    if "mutant" in metafunc.fixturenames:
+        mutants = load_catalogue(metafunc.cls.assignment)
+        metafunc.parametrize("mutant", mutants, ids=[mutant.id for mutant in mutants])
 
 
-@pytest.mark.parametrize(
-    "name, mutant", CASES, ids=[f"{name}:{mutant.id}" for name, mutant in CASES]
-)
-def test_mutant_is_caught(
-    name: str, mutant: Mutant, runner_for: Callable[[str], MutantRunner]
-) -> None:
-    verdict = runner_for(name).judge(mutant)
-    assert verdict.caught, f"the tests do not notice this mutant\n{verdict.explain()}"
-    if mutant.mistake is not None:
-        assert verdict.named, (
-            f"the feedback does not contain {mutant.mistake!r}\n{verdict.explain()}"
+class MutantCatalogue:
+    """The tests of one assignment's catalogue (`assignment` set by `classes_per_assignment`)."""
+
+    assignment: str
+
+    def test_solution_gets_full_marks(self, runner_for: Callable[[str], MutantRunner]) -> None:
+        runner = runner_for(self.assignment)
+        baseline = runner.baseline
+        assert not runner.notebook_errors, (
+            f"solution notebook cells failed: {runner.notebook_errors}"
         )
+        assert baseline.error is None
+        failures = [case for case in baseline.cases().values() if not case.passed]
+        assert not failures, "\n".join(f"{c.name}: {c.message}" for c in failures)
+        assert 0 < baseline.score == baseline.possible
+
+    def test_mutant_is_caught(
+        self, mutant: Mutant, runner_for: Callable[[str], MutantRunner]
+    ) -> None:
+        verdict = runner_for(self.assignment).judge(mutant)
+        assert verdict.caught, f"the tests do not notice this mutant\n{verdict.explain()}"
+        if mutant.mistake is not None:
+            assert verdict.named, (
+                f"the feedback does not contain {mutant.mistake!r}\n{verdict.explain()}"
+            )
+
+
+globals().update(classes_per_assignment(MutantCatalogue, catalogue_names()))

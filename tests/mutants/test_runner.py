@@ -16,8 +16,6 @@ from tests.mutants.catalogue import Mutant
 from tests.mutants.report import format_table
 from tests.mutants.runner import MutantRunner, dist_layout
 
-pytestmark = pytest.mark.slow
-
 HERE = Path(__file__).resolve().parent
 NNCHECK = HERE.parents[1] / "nncheck"
 
@@ -56,6 +54,7 @@ def test_dist_layout_needs_one_zip_and_one_notebook(tmp_path: Path) -> None:
         dist_layout(tmp_path)
 
 
+@pytest.mark.slow
 def test_baseline_gets_full_marks(runner: MutantRunner) -> None:
     assert runner.notebook_errors == []  # otter's grader cells were skipped
     baseline = runner.baseline
@@ -67,6 +66,7 @@ def test_baseline_gets_full_marks(runner: MutantRunner) -> None:
     assert [c.hidden for c in baseline.questions[0].cases] == [False, True]
 
 
+@pytest.mark.slow
 def test_wrong_mutant_is_caught_and_named(runner: MutantRunner) -> None:
     verdict = runner.judge(TRIPLE)
     assert verdict.caught and verdict.caught_publicly and verdict.named
@@ -74,11 +74,13 @@ def test_wrong_mutant_is_caught_and_named(runner: MutantRunner) -> None:
     assert "Likely mistake: Your double(x) is 1.5 times" in verdict.new_failures[0].message
 
 
+@pytest.mark.slow
 def test_missing_return_is_named(runner: MutantRunner) -> None:
     verdict = runner.judge(NO_RETURN)
     assert verdict.named, verdict.explain()
 
 
+@pytest.mark.slow
 def test_equivalent_mutant_survives_even_after_an_in_place_mutant(runner: MutantRunner) -> None:
     in_place = runner.judge(IN_PLACE)
     assert in_place.caught and in_place.named, in_place.explain()
@@ -89,6 +91,7 @@ def test_equivalent_mutant_survives_even_after_an_in_place_mutant(runner: Mutant
     assert survivor.grade == runner.baseline
 
 
+@pytest.mark.slow
 def test_hanging_mutant_times_out_and_the_kernel_recovers(runner: MutantRunner) -> None:
     verdict = runner.judge(HANGS)
     assert verdict.caught and verdict.grade.error is not None
@@ -96,6 +99,7 @@ def test_hanging_mutant_times_out_and_the_kernel_recovers(runner: MutantRunner) 
     assert runner.grade() == runner.baseline
 
 
+@pytest.mark.slow
 def test_report_table(runner: MutantRunner) -> None:
     table = format_table("tiny", [runner.judge(TRIPLE), runner.judge(EQUIVALENT)])
     lines = table.splitlines()
