@@ -31,6 +31,8 @@ from autograder.grading.engine import GradingLimits
 from autograder.grading.records import GradeRecord
 from autograder.grading.submissions import discover
 from autograder.paths import ProjectPaths
+from autograder.reports import write_reports
+from autograder.reports.report import Report
 
 
 @dataclass(frozen=True)
@@ -45,28 +47,6 @@ class GradeOptions:
     time_limit: float | None = None
     memory_limit: int | None = None
     scheduler: str | None = None
-
-
-def write_outputs(
-    records: list[GradeRecord], points: dict[str, float], title: str, show: str, out: Path
-) -> dict[str, Path]:
-    """Write every output file of a grading run; return them by name."""
-    from autograder.reports.feedback_html import write_feedback_pages
-    from autograder.reports.grades_csv import write_grades_csv
-    from autograder.reports.lms import write_canvas_csv, write_moodle_csv
-    from autograder.reports.summary import write_summary
-
-    max_points = sum(points.values())
-    write_feedback_pages(records, title, show, out / "feedback")
-    summary = write_summary(records, points, title, out)
-    return {
-        "grades": write_grades_csv(records, points, out / "grades.csv"),
-        "canvas": write_canvas_csv(records, title, max_points, out / "canvas.csv"),
-        "moodle": write_moodle_csv(records, title, out / "moodle.csv"),
-        "feedback": out / "feedback" / "index.html",
-        "summary.png": summary.png,
-        "summary.md": summary.markdown,
-    }
 
 
 def _hidden_paths(paths: ProjectPaths, inputs: list[str], out: Path) -> list[str]:
@@ -148,10 +128,9 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
             finally:
                 progress.close()
         points = bundle.question_points()
-    outputs = write_outputs(
-        records, points, assignment.title, course.feedback.hidden_test_output, options.out
-    )
-    print(summary_table(records, points))
+    report = Report(records, points, assignment.title, course.feedback.hidden_test_output)
+    outputs = write_reports(report, options.out)
+    print(summary_table(report))
     for name, path in outputs.items():
         print(f"  {name:12s} {path}")
     return GradeRun(records, outputs)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from autograder.config import HIDDEN_TEST_OUTPUT_CHOICES
 from autograder.grading.records import GradeRecord, QuestionRecord, TestRecord
-from autograder.reports._common import STATUS_WORDS, assignment_questions, by_student, format_points
+from autograder.reports.report import STATUS_WORDS, Report, format_points
 
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9._-]")
 _LEADING_DOT = re.compile(r"^\.")  # no hidden files
@@ -165,8 +165,8 @@ def _document(title: str, body: str) -> str:
     )
 
 
-def _page(record: GradeRecord, title: str, points: dict[str, float], show_hidden: str) -> str:
-    max_score = sum(points.values())
+def _page(record: GradeRecord, report: Report, show_hidden: str) -> str:
+    title, points, max_score = report.title, report.points, report.max_points
     who = record.name or record.student_id
     questions = {q.name: q for q in record.questions}
     body = (
@@ -195,29 +195,26 @@ def _index(records: list[GradeRecord], names: dict[str, str], title: str, max_sc
     return _document(f"{title}: feedback pages", body)
 
 
-def write_feedback_pages(
-    records: Iterable[GradeRecord], assignment_title: str, show_hidden: str, out_dir: Path | str
-) -> list[Path]:
+def write_feedback_pages(report: Report, out_dir: Path | str) -> list[Path]:
     """Write `out_dir/<safe student_id>.html` per record and `out_dir/index.html`.
 
-    `show_hidden` is one of "never", "after_published", "always". The questions and the max are
-    every question seen in any record (a record that stopped early shows the rest as not scored).
-    Returns the pages in the order of `records` (index.html not included).
+    The report's `hidden_test_output` is one of "never", "after_published", "always"; every
+    question of the report is listed (one a record lacks shows as not scored). Returns the pages
+    in the order of the records (index.html not included).
     """
+    show_hidden = report.hidden_test_output
     if show_hidden not in HIDDEN_TEST_OUTPUT_CHOICES:
         raise ValueError(
             f"show_hidden must be one of {list(HIDDEN_TEST_OUTPUT_CHOICES)}, got {show_hidden!r}"
         )
-    records = list(records)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    points = assignment_questions(records)
-    names = page_names(r.student_id for r in records)
+    names = page_names(r.student_id for r in report.records)
     pages = []
-    for record in records:
+    for record in report.records:
         page = out_dir / names[record.student_id]
-        page.write_text(_page(record, assignment_title, points, show_hidden), encoding="utf-8")
+        page.write_text(_page(record, report, show_hidden), encoding="utf-8")
         pages.append(page)
-    index = _index(by_student(records), names, assignment_title, sum(points.values()))
+    index = _index(report.by_student, names, report.title, report.max_points)
     (out_dir / "index.html").write_text(index, encoding="utf-8")
     return pages

@@ -7,23 +7,14 @@ one 0): an LMS needs a score for every student. Rows sorted by student_id; UTF-8
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
 from pathlib import Path
 
-from autograder.grading.records import GradeRecord
-from autograder.reports._common import (
-    STATUS_WORDS,
-    assignment_questions,
-    by_student,
-    format_points,
-)
+from autograder.reports.report import STATUS_WORDS, Report, format_points
 
 CANVAS_FIXED_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 
 
-def write_canvas_csv(
-    records: Iterable[GradeRecord], assignment_title: str, max_points: float, path: Path | str
-) -> Path:
+def write_canvas_csv(report: Report, path: Path | str) -> Path:
     """Write a Canvas gradebook import to `path` and return the path.
 
     Header `Student,ID,SIS User ID,SIS Login ID,Section,<title>`, then the row
@@ -34,9 +25,9 @@ def write_canvas_csv(
     path = Path(path)
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
-        writer.writerow([*CANVAS_FIXED_COLUMNS, assignment_title])
-        writer.writerow(["    Points Possible", "", "", "", "", format_points(max_points)])
-        for r in by_student(records):
+        writer.writerow([*CANVAS_FIXED_COLUMNS, report.title])
+        writer.writerow(["    Points Possible", "", "", "", "", format_points(report.max_points)])
+        for r in report.by_student:
             writer.writerow(
                 [
                     r.name or r.student_id,
@@ -56,25 +47,22 @@ def _split_name(name: str) -> tuple[str, str]:
     return (first.strip(), last) if first else (last, "")
 
 
-def write_moodle_csv(
-    records: Iterable[GradeRecord], assignment_title: str, path: Path | str
-) -> Path:
+def write_moodle_csv(report: Report, path: Path | str) -> Path:
     """Write a Moodle grade import to `path` and return the path.
 
     Columns `First name,Last name,ID number,Email address,Assignment: <title> (Real),
     Feedback: <title>`; ID number is the student_id; the feedback is one line such as
-    "31/40 points; ran out of time". The max is the sum of every question seen in any record.
+    "31/40 points; ran out of time", out of the report's max points.
     """
     path = Path(path)
-    records = by_student(records)
-    max_points = format_points(sum(assignment_questions(records).values()))
+    max_points = format_points(report.max_points)
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(
             ["First name", "Last name", "ID number", "Email address"]
-            + [f"Assignment: {assignment_title} (Real)", f"Feedback: {assignment_title}"]
+            + [f"Assignment: {report.title} (Real)", f"Feedback: {report.title}"]
         )
-        for r in records:
+        for r in report.by_student:
             total = format_points(r.total)
             writer.writerow(
                 [*_split_name(r.name), r.student_id, r.email, total]

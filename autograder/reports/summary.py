@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from autograder.grading.records import STATUSES, GradeRecord
-from autograder.reports._common import by_student, format_points, one_line
+from autograder.reports.report import Report, by_student, format_points, one_line
 
 _FULL_MARKS_TOLERANCE = 1e-9
 
@@ -74,12 +74,12 @@ def _counts_line(records: list[GradeRecord]) -> str:
     return f"{len(records)} submissions: " + ", ".join(f"{n} {s}" for s, n in counts.items())
 
 
-def summary_table(records: Iterable[GradeRecord], question_points: Mapping[str, float]) -> str:
+def summary_table(report: Report) -> str:
     """A plain-text table: submissions per status, then mean and median per question and total."""
-    records = list(records)
+    records = report.records
     rows = [
         (s.name, format_points(s.points), _number(s.mean), _number(s.median))
-        for s in score_stats(records, question_points)
+        for s in score_stats(records, report.points)
     ]
     rows.insert(0, ("question", "points", "mean", "median"))
     width = max(len(row[0]) for row in rows)
@@ -157,14 +157,9 @@ def _figure(records: list[GradeRecord], question_points: Mapping[str, float], ti
     return fig
 
 
-def write_summary(
-    records: Iterable[GradeRecord],
-    question_points: Mapping[str, float],
-    assignment_title: str,
-    out_dir: Path | str,
-) -> SummaryPaths:
+def write_summary(report: Report, out_dir: Path | str) -> SummaryPaths:
     """Write `out_dir/summary.png` (Agg, 120 dpi) and `out_dir/summary.md`; return their paths."""
-    records = list(records)
+    records, question_points, assignment_title = report.records, report.points, report.title
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = SummaryPaths(png=out_dir / "summary.png", markdown=out_dir / "summary.md")

@@ -12,6 +12,7 @@ from autograder.grading.records import TestRecord as _TestRecord  # not a pytest
 from autograder.reports.feedback_html import page_names, write_feedback_pages
 from autograder.reports.grades_csv import write_grades_csv
 from autograder.reports.lms import write_canvas_csv, write_moodle_csv
+from autograder.reports.report import Report
 from autograder.reports.summary import summary_table, write_summary
 
 POINTS = {"q_a": 8.0, "q_b": 10.0}
@@ -86,7 +87,7 @@ def _read_csv(path):
 
 
 def test_grades_csv_has_one_row_per_student_sorted_with_every_score(records, tmp_path):
-    rows = _read_csv(write_grades_csv(records, POINTS, tmp_path / "grades.csv"))
+    rows = _read_csv(write_grades_csv(Report(records, POINTS, TITLE), tmp_path / "grades.csv"))
     assert rows[0] == [
         "student_id", "name", "email", "file", "q_a", "q_b", "total", "max", "status", "message",
     ]  # fmt: skip
@@ -103,14 +104,14 @@ def test_grades_csv_has_one_row_per_student_sorted_with_every_score(records, tmp
 
 def test_grades_csv_keeps_rows_on_one_line_and_defuses_formulas(records, tmp_path):
     records.append(_record("s04", "error", [], message='=HYPERLINK("http://x")\r\nboom'))
-    path = write_grades_csv(records, POINTS, tmp_path / "grades.csv")
+    path = write_grades_csv(Report(records, POINTS, TITLE), tmp_path / "grades.csv")
     assert len(path.read_text(encoding="utf-8").splitlines()) == 1 + len(records)
     assert _read_csv(path)[4][-1] == '\'=HYPERLINK("http://x") | boom'
 
 
 def test_grades_csv_writes_fractional_points_without_float_noise(tmp_path):
     record = _record("s1", "graded", [_question("q_a", 8 / 3, 8), _question("q_b", 7.5, 10)])
-    rows = _read_csv(write_grades_csv([record], POINTS, tmp_path / "g.csv"))
+    rows = _read_csv(write_grades_csv(Report([record], POINTS, TITLE), tmp_path / "g.csv"))
     assert rows[1][4:8] == ["2.6667", "7.5", "10.1667", "18"]
 
 
@@ -118,7 +119,7 @@ def test_grades_csv_writes_fractional_points_without_float_noise(tmp_path):
 
 
 def test_canvas_csv_header_points_possible_row_and_ids(records, tmp_path):
-    path = write_canvas_csv(records, TITLE, 18, tmp_path / "canvas.csv")
+    path = write_canvas_csv(Report(records, POINTS, TITLE), tmp_path / "canvas.csv")
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0] == 'Student,ID,SIS User ID,SIS Login ID,Section,"Optimisers, from scratch"'
     assert lines[1] == "    Points Possible,,,,,18"
@@ -132,7 +133,7 @@ def test_canvas_csv_header_points_possible_row_and_ids(records, tmp_path):
 
 
 def test_moodle_csv_columns_names_and_feedback(records, tmp_path):
-    rows = _read_csv(write_moodle_csv(records, TITLE, tmp_path / "moodle.csv"))
+    rows = _read_csv(write_moodle_csv(Report(records, POINTS, TITLE), tmp_path / "moodle.csv"))
     assert rows[0] == [
         "First name", "Last name", "ID number", "Email address",
         f"Assignment: {TITLE} (Real)", f"Feedback: {TITLE}",
@@ -171,7 +172,7 @@ class _Parsed(html.parser.HTMLParser):
 
 @pytest.mark.parametrize("show_hidden", ["never", "after_published", "always"])
 def test_feedback_pages_escape_student_text_and_load_nothing(records, tmp_path, show_hidden):
-    pages = write_feedback_pages(records, TITLE, show_hidden, tmp_path)
+    pages = write_feedback_pages(Report(records, POINTS, TITLE, show_hidden), tmp_path)
     assert [p.name for p in pages] == ["s10.html", "s02.html", "s01.html", "s03.html"]
     for page in pages:
         parsed = _Parsed(page.read_text(encoding="utf-8"))
@@ -185,7 +186,9 @@ def test_feedback_pages_escape_student_text_and_load_nothing(records, tmp_path, 
 def test_feedback_page_shows_hidden_tests_per_setting(records, tmp_path):
     def page_of(show):
         out = tmp_path / show
-        text = write_feedback_pages(records, TITLE, show, out)[2].read_text(encoding="utf-8")
+        text = write_feedback_pages(Report(records, POINTS, TITLE, show), out)[2].read_text(
+            encoding="utf-8"
+        )
         return text, _Parsed(text)
 
     never, never_parsed = page_of("never")
@@ -206,7 +209,7 @@ def test_feedback_page_shows_hidden_tests_per_setting(records, tmp_path):
 
 
 def test_feedback_page_explains_a_timeout_and_an_invalid_submission(records, tmp_path):
-    pages = write_feedback_pages(records, TITLE, "never", tmp_path)
+    pages = write_feedback_pages(Report(records, POINTS, TITLE, "never"), tmp_path)
     timeout = _Parsed(pages[1].read_text(encoding="utf-8")).text
     assert "ran out of time after 60 s; the questions that ran before that are scored" in timeout
     assert f"in cell 7 {SCRIPT}" in timeout  # the message, escaped
@@ -217,7 +220,7 @@ def test_feedback_page_explains_a_timeout_and_an_invalid_submission(records, tmp
 
 
 def test_feedback_index_links_every_student_once(records, tmp_path):
-    pages = write_feedback_pages(records, TITLE, "always", tmp_path)
+    pages = write_feedback_pages(Report(records, POINTS, TITLE, "always"), tmp_path)
     index = _Parsed((tmp_path / "index.html").read_text(encoding="utf-8"))
     assert index.links == ["s01.html", "s02.html", "s03.html", "s10.html"]
     assert sorted(index.links) == sorted(p.name for p in pages)
@@ -236,14 +239,14 @@ def test_page_names_are_safe_and_never_collide():
 
 def test_feedback_pages_reject_an_unknown_hidden_setting(records, tmp_path):
     with pytest.raises(ValueError, match="after_published"):
-        write_feedback_pages(records, TITLE, "sometimes", tmp_path)
+        write_feedback_pages(Report(records, POINTS, TITLE, "sometimes"), tmp_path)
 
 
 # summary
 
 
 def test_summary_table_counts_statuses_and_averages(records):
-    table = summary_table(records, POINTS).splitlines()
+    table = summary_table(Report(records, POINTS, TITLE)).splitlines()
     assert table[0] == "4 submissions: 2 graded, 1 timeout, 0 memory, 0 error, 1 invalid"
     rows = {line.split()[0]: line.split()[1:] for line in table[2:] if not line.startswith("-")}
     assert rows["q_a"] == ["8", "5.00", "6.00"]
@@ -252,7 +255,7 @@ def test_summary_table_counts_statuses_and_averages(records):
 
 
 def test_summary_markdown_and_png(records, tmp_path):
-    paths = write_summary(records, POINTS, TITLE, tmp_path)
+    paths = write_summary(Report(records, POINTS, TITLE), tmp_path)
     markdown = paths.markdown.read_text(encoding="utf-8")
     assert "4 submissions: 2 graded, 1 timeout, 0 memory, 0 error, 1 invalid" in markdown
     assert "Total (max 18): mean 8.75, median 8.50" in markdown
@@ -272,7 +275,9 @@ def test_summary_markdown_and_png(records, tmp_path):
 
 
 def test_summary_without_submissions(tmp_path):
-    assert "total" in summary_table([], POINTS) and "-" in summary_table([], POINTS)
-    paths = write_summary([], POINTS, TITLE, tmp_path)
+    assert "total" in summary_table(Report([], POINTS, TITLE)) and "-" in summary_table(
+        Report([], POINTS, TITLE)
+    )
+    paths = write_summary(Report([], POINTS, TITLE), tmp_path)
     assert "0 submissions" in paths.markdown.read_text(encoding="utf-8")
     assert paths.png.stat().st_size > 0

@@ -1,7 +1,8 @@
 """Plausible wrong implementations of the graded functions of 04_optimizers.
 
 Each mutant must lose points; `mistake` is a substring the feedback must contain (the phrase the
-tests use to name that mistake, see mistakes.md item 13), or None when any failure will do.
+tests use to name that mistake: optimizer state, bias correction, eps placement), or None when any
+failure will do.
 """
 
 from tests.mutants.catalogue import Mutant

@@ -1,7 +1,8 @@
 """Plausible wrong implementations of the graded functions of 05_regularization.
 
 Each mutant must lose points; `mistake` is a substring the feedback must contain (the phrase the
-tests use to name that mistake, see mistakes.md items 6 and 12), or None when any failure will do.
+tests use to name that mistake: L2 applied wrongly, dropout's p, scaling and mask), or None when any
+failure will do.
 """
 
 from tests.mutants.catalogue import Mutant

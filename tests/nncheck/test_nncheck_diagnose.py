@@ -1,4 +1,5 @@
-"""Each known mistake of mistakes.md is named, and correct results are not diagnosed at all.
+"""Each mistake `nncheck.diagnose` knows (transposed, wrong axis, batch mean, sign, factor, kink,
+unstable, ...) is named, and correct results are not diagnosed at all.
 
 Shapes use N != D != M (N = 5, D = 3, M = 4) so that transposes and wrong axes always show.
 """

@@ -1,8 +1,10 @@
-"""Helpers shared by the report writers: ordering, number and message formatting, status words."""
+"""What every output of a grading run is written from (`Report`), and the helpers the writers
+share: ordering, number and message formatting, status words."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from autograder.grading.records import GradeRecord
 
@@ -14,6 +16,28 @@ STATUS_WORDS = {
     "invalid": "not a readable notebook",
 }
 """A few plain words per `records.STATUSES` entry, for students and gradebooks."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """A grading run as the writers see it: the records (input order), the points of each
+    auto-graded question (the autograder zip's order), the assignment's title and how much
+    hidden-test detail students may see (grading.yml's `feedback.hidden_test_output`)."""
+
+    records: list[GradeRecord]
+    points: dict[str, float]
+    title: str
+    hidden_test_output: str = "never"
+
+    @property
+    def max_points(self) -> float:
+        """The assignment's auto-graded points: every total is out of this."""
+        return float(sum(self.points.values()))
+
+    @property
+    def by_student(self) -> list[GradeRecord]:
+        """The records sorted by student id."""
+        return by_student(self.records)
 
 
 def by_student(records: Iterable[GradeRecord]) -> list[GradeRecord]:
@@ -30,15 +54,3 @@ def format_points(value: float) -> str:
 def one_line(text: str) -> str:
     """`text` on one line: its non-blank lines stripped and joined by ' | '."""
     return " | ".join(line.strip() for line in text.splitlines() if line.strip())
-
-
-def assignment_questions(records: Iterable[GradeRecord]) -> dict[str, float]:
-    """Question name -> points, in order of first appearance over all records.
-
-    A record that stopped early (timeout, invalid) may lack questions; the others supply them.
-    """
-    points: dict[str, float] = {}
-    for record in records:
-        for question in record.questions:
-            points.setdefault(question.name, question.max_score)
-    return points
