@@ -58,3 +58,18 @@ def built(name: str, root: Path | None = None) -> ProjectPaths:
             build_assignment(name, paths=fresh, course=course, run_tests=False)
             (out / DONE_MARK).touch()
     return fresh
+
+
+def built_root(name: str) -> Path:
+    """A project root for the `autograder` command (`--root`) whose dist/ is this run's build of
+    `name`; everything else links to the checkout's own files."""
+    paths = built(name)
+    root = paths.dist.parent / "root"
+    if not root.is_dir():
+        root.mkdir()
+        for entry in paths.root.iterdir():
+            if entry.name not in {"dist", "assignments", ".git", ".venv"}:
+                (root / entry.name).symlink_to(entry)
+        (root / "dist").symlink_to(paths.dist)
+        (root / "assignments").symlink_to(paths.assignments)
+    return root
