@@ -28,7 +28,8 @@ notebook argument, a folder's entry, a plain zip's member equal to the zip's ste
 member not named the Canvas way, a notebook outside an export's submission folders) yields: it
 is numbered after every such owner, whatever the argument order, so `alice.zip!bob.ipynb` is
 graded as `bob#2` next to `bob.ipynb` or `bob.zip`, and the real bob keeps `bob`. Among equals,
-argument order decides.
+argument order decides. Warnings and errors hold student text (file names): callers escape them
+for their sink (`autograder.reports.escape`).
 """
 
 from __future__ import annotations
@@ -70,7 +71,15 @@ _MEMBER_ERRORS = (
 
 
 class SubmissionsError(AutograderError, ValueError):
-    """An argument does not exist or is not readable, or no notebook was found at all."""
+    """An argument does not exist or is not readable, or no notebook was found at all.
+
+    `lines`: the message, a line each (the first, then details); each line may hold student
+    text (file names), so a caller that shows it escapes each line for its sink.
+    """
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__("\n  ".join(lines))
+        self.lines = lines
 
 
 @dataclass(frozen=True)
@@ -101,8 +110,7 @@ def discover(
         found.extend(from_path)
     if not found:
         where = ", ".join(os.fspath(p) for p in paths) or "(no arguments)"
-        details = "".join(f"\n  {w}" for w in warnings)
-        raise SubmissionsError(f"no notebooks found in {where}{details}")
+        raise SubmissionsError(f"no notebooks found in {where}", *warnings)
     return Discovery(_number_duplicates(found, warnings), warnings)
 
 

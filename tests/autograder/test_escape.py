@@ -206,3 +206,63 @@ def test_feedback_pages_hold_no_student_markup(outputs):
         parsed = _Tags(text)
         assert "<script>" not in text and "script" not in parsed.tags and "img" not in parsed.tags
         assert [a for a in parsed.attrs if a.startswith("on") or a == "src"] == []
+
+
+# the terminal
+
+
+def _assert_terminal_safe(lines):
+    for line in lines:
+        assert not any(c in line for c in RAW_CONTROLS), line
+        assert line.isprintable(), line
+
+
+def test_discovery_warnings_are_one_escaped_line_each(tmp_path, capsys):
+    from autograder.authoring.zipfiles import write_reproducible_zip
+    from autograder.batch.command import discover_and_warn
+
+    nb = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    hostile = "\x1b]0;pwned\x07x\nwarning: forged\r\x1b[2K\u202e"
+    write_reproducible_zip(
+        tmp_path / "alice.zip",
+        {f"{hostile}.ipynb": b"x" * 5000, "bob.ipynb": nb, f"../{hostile}.ipynb": nb},
+    )
+    (tmp_path / "bob.ipynb").write_bytes(nb)
+    (tmp_path / f"{hostile}.txt").write_bytes(b"")
+    args = [tmp_path / "alice.zip", tmp_path / "bob.ipynb", tmp_path / f"{hostile}.txt"]
+    found = discover_and_warn([str(a) for a in args])
+    err = capsys.readouterr().err
+    lines = err.splitlines()
+    assert len(lines) == len(found.warnings) >= 4  # too big, unsafe name, duplicate, ignored
+    assert all(line.startswith("warning: ") for line in lines)
+    _assert_terminal_safe(lines)
+    assert "\\x1b]0;pwned\\x07x\\nwarning: forged\\r\\x1b[2K\\u202e" in err
+
+
+def test_a_discovery_error_is_escaped_line_by_line(tmp_path):
+    from autograder.batch.command import discover_and_warn
+    from autograder.grading.submissions import SubmissionsError
+
+    hostile = tmp_path / "\x1b]0;pwned\x07\nforged.txt"
+    hostile.write_bytes(b"")
+    with pytest.raises(SubmissionsError) as info:
+        discover_and_warn([str(hostile)])
+    lines = str(info.value).split("\n")
+    assert lines[0].startswith("no notebooks found in ") and len(lines) == 3  # + two details
+    assert all(line.startswith("  ") for line in lines[1:])
+    assert "ignored, not a notebook" in lines[1]
+    _assert_terminal_safe(lines)
+    with pytest.raises(SubmissionsError, match="no such file or folder") as info:
+        discover_and_warn([str(tmp_path / "gone\x1b[2J.zip")])
+    _assert_terminal_safe(str(info.value).split("\n"))
+
+
+def test_a_forged_sandbox_report_cannot_drive_the_terminal():
+    from autograder.batch.runner import isolation_warning
+
+    line = isolation_warning(["no user namespace", "\x1b[2J\x1b[Hwarning: all fine\x07\n"])
+    assert line == (
+        "sandbox: limited on this machine: no user namespace; "
+        "\\x1b[2J\\x1b[Hwarning: all fine\\x07\\n"
+    )
+    _assert_terminal_safe([line])
