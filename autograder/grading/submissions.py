@@ -19,7 +19,9 @@ Folders and zips skip hidden files and folders (`.ipynb_checkpoints`, `._x.ipynb
 it must come out of here. A notebook that cannot be read (larger than `max_notebook_bytes`, a
 corrupt zip member) and a Gradescope submission without a notebook still give a `Submission`, with
 empty content and the reason in `extra["error"]`. Zips are read in memory, never extracted; members
-named with `..` or an absolute path are ignored.
+named with `..` or an absolute path are ignored. A file name's bytes that are not UTF-8 appear as
+`\\xe9` in its id and file (plain text for every output); a zip whose names are flagged UTF-8 but
+are not is an unreadable zip.
 
 Submissions sharing a student id are all kept: the second becomes `ID#2`, the third `ID#3`, with
 a warning. An id comes from LMS metadata (Gradescope, Canvas) or from the file's own place (a
@@ -59,15 +61,20 @@ _CANVAS_MEMBER = re.compile(
     re.IGNORECASE,
 )
 # Errors zipfile raises for a member it cannot read: bad CRC or header, corrupt deflate stream,
-# unsupported compression, encryption (RuntimeError), truncated archive.
+# unsupported compression, encryption (RuntimeError), truncated archive, a local header's name
+# flagged UTF-8 that is not.
 _MEMBER_ERRORS = (
     zipfile.BadZipFile,
+    UnicodeDecodeError,
     zlib.error,
     NotImplementedError,
     RuntimeError,
     EOFError,
     OSError,
 )
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class SubmissionsError(AutograderError, ValueError):
@@ -148,7 +155,17 @@ class _Found(NamedTuple):
     plain_zip: str
 
 
+def _as_text(text: str) -> str:
+    """A path's text with the bytes that were not UTF-8 (kept by Python as lone surrogates, which
+    no UTF-8 file can hold) written as `\\xff`: ids and file names are then plain text for every
+    output, results.jsonl included."""
+    return (
+        os.fsencode(text).decode("utf-8", "backslashreplace") if _SURROGATE.search(text) else text
+    )
+
+
 def _submission(file: str, read: _Read, who: _Identity, warnings: list[str]) -> _Found:
+    file, who = _as_text(file), replace(who, student_id=_as_text(who.student_id))
     extra = dict(who.extra)
     if read.error:
         extra["error"] = read.error
@@ -306,7 +323,7 @@ def _from_zip(path: Path, label: str, limit: int, warnings: list[str]) -> list[_
             if any(_CANVAS_MEMBER.fullmatch(m.parts[-1]) for m in notebooks):
                 return _from_canvas(source, members)
             return _from_plain_zip(source, notebooks)
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, UnicodeDecodeError) as error:  # a name flagged UTF-8 that is not
         raise SubmissionsError(f"{label} is not a readable zip file: {error}") from error
 
 

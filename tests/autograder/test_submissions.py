@@ -1,5 +1,6 @@
 """autograder.grading.submissions: who each notebook in the grade command's arguments belongs to."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -331,3 +332,26 @@ def test_a_canvas_id_wins_over_a_renamed_file_with_the_same_name(tmp_path):
     found = discover([canvas])
     ids = {s.content: s.student_id for s in found.submissions}
     assert ids == {b"jane's": "12345", b"renamed": "12345#2"}
+
+
+def test_file_names_that_are_not_utf8_become_plain_text(tmp_path):
+    folder = bytes(tmp_path / "subs")
+    os.mkdir(folder)
+    with open(folder + b"/caf\xe9.ipynb", "wb") as stream:  # Latin-1, as an old zip tool leaves it
+        stream.write(NB)
+    (sub,) = discover([tmp_path / "subs"]).submissions
+    assert sub.student_id == "caf\\xe9" and sub.file.endswith("caf\\xe9.ipynb")
+    assert sub.content == NB
+    (sub.student_id + sub.file).encode("utf-8")  # writable to results.jsonl, CSVs and pages
+
+
+def test_a_zip_whose_names_are_flagged_utf8_but_are_not_is_an_error_naming_it(tmp_path):
+    archive = tmp_path / "odd.zip"
+    write_reproducible_zip(archive, {"AAAA.ipynb": NB})
+    data = bytearray(archive.read_bytes().replace(b"AAAA", b"\xff\xfeAA"))
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # local, central header
+        i = data.find(signature) + flags_at
+        data[i : i + 2] = (int.from_bytes(data[i : i + 2], "little") | 0x800).to_bytes(2, "little")
+    archive.write_bytes(data)
+    with pytest.raises(SubmissionsError, match="odd.zip is not a readable zip file"):
+        discover([archive])
