@@ -4,6 +4,9 @@ Grading runs in threads on this machine, or with `--scheduler ADDRESS` on a Dask
 (`autograder.batch.cluster`). Either way DIR receives results.jsonl (one record per submission,
 written as they come: a rerun resumes), grades.csv, canvas.csv, moodle.csv, feedback/STUDENT.html
 (+ index.html), summary.png, summary.md.
+
+What reaches the terminal from students (file names, ids in warnings and errors) goes through
+`reports.escape.for_terminal`: shown on one line, never run by the terminal.
 """
 
 from __future__ import annotations
@@ -29,9 +32,10 @@ from autograder.errors import AutograderError
 from autograder.grading.bundle import Bundle, unpack_bundle
 from autograder.grading.engine import GradingLimits
 from autograder.grading.records import GradeRecord
-from autograder.grading.submissions import discover
+from autograder.grading.submissions import Discovery, SubmissionsError, discover
 from autograder.paths import ProjectPaths
 from autograder.reports import write_reports
+from autograder.reports.escape import for_terminal
 from autograder.reports.report import Report
 
 
@@ -70,6 +74,18 @@ def _graders(
     return cluster_grading(options.scheduler, bundle, limits, hidden)
 
 
+def discover_and_warn(inputs: list[str]) -> Discovery:
+    """`submissions.discover`, its warnings printed on stderr as `warning: ...` lines; a
+    `SubmissionsError` is raised again with its lines escaped for the terminal."""
+    try:
+        found = discover(inputs)
+    except SubmissionsError as error:
+        raise SubmissionsError(*(for_terminal(line) for line in error.lines)) from error
+    for warning in found.warnings:
+        print(f"warning: {for_terminal(warning)}", file=sys.stderr)
+    return found
+
+
 class MissingBuild(AutograderError):
     """The assignment's autograder zip has not been built."""
 
@@ -93,9 +109,7 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
     zip_path = paths.autograder_zip(options.assignment)
     if not zip_path.is_file():
         raise MissingBuild(f"{zip_path} is missing: run `autograder build {options.assignment}`")
-    found = discover(options.inputs)
-    for warning in found.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+    found = discover_and_warn(options.inputs)
     limits = GradingLimits(
         time_seconds=options.time_limit or course.limits.time_seconds,
         memory_mb=options.memory_limit or course.limits.memory_mb,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, replace
@@ -24,6 +24,7 @@ from autograder.grading.records import GradeRecord, Submission
 from autograder.grading.referee.client import Referee
 from autograder.grading.sandbox.launcher import Zygote
 from autograder.grading.sandbox.slots import Slot, acquire_slot
+from autograder.reports.escape import for_terminal
 
 RESULTS_FILE = "results.jsonl"
 
@@ -85,6 +86,13 @@ def _as_submitted(record: GradeRecord, sub: Submission) -> GradeRecord:
     )
 
 
+def isolation_warning(missing: Iterable[str]) -> str:
+    """The terminal line for the isolation a child reported missing. The report comes over the
+    child's event socket, which student code can also write to: each item is escaped
+    (`escape.for_terminal`), so a forged report shows as text and cannot drive the terminal."""
+    return f"sandbox: limited on this machine: {'; '.join(for_terminal(m) for m in missing)}"
+
+
 class LocalGrader:
     """A zygote and a uid slot per worker thread: grades one submission at a time per thread."""
 
@@ -136,8 +144,7 @@ class LocalGrader:
         )
         if outcome.isolation_missing and not self._warned:
             self._warned = True
-            missing = "; ".join(outcome.isolation_missing)
-            print(f"\nsandbox: limited on this machine: {missing}", file=sys.stderr, flush=True)
+            print(f"\n{isolation_warning(outcome.isolation_missing)}", file=sys.stderr, flush=True)
         return outcome.record
 
     def close(self) -> None:

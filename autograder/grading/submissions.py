@@ -19,8 +19,19 @@ Folders and zips skip hidden files and folders (`.ipynb_checkpoints`, `._x.ipynb
 it must come out of here. A notebook that cannot be read (larger than `max_notebook_bytes`, a
 corrupt zip member) and a Gradescope submission without a notebook still give a `Submission`, with
 empty content and the reason in `extra["error"]`. Zips are read in memory, never extracted; members
-named with `..` or an absolute path are ignored. Submissions sharing a student id are all kept: the
-second becomes `ID#2`, the third `ID#3`, with a warning.
+named with `..` or an absolute path are ignored. A file name's bytes that are not UTF-8 appear as
+`\\xe9` in its id and file (plain text for every output); a zip whose names are flagged UTF-8 but
+are not is an unreadable zip.
+
+Submissions sharing a student id are all kept: the second becomes `ID#2`, the third `ID#3`, with
+a warning. An id comes from LMS metadata (Gradescope, Canvas) or from the file's own place (a
+notebook argument, a folder's entry, a plain zip's member equal to the zip's stem, as
+`bob.zip!bob.ipynb`); an id that is only a name inside a zip (any other plain zip member, a Canvas
+member not named the Canvas way, a notebook outside an export's submission folders) yields: it
+is numbered after every such owner, whatever the argument order, so `alice.zip!bob.ipynb` is
+graded as `bob#2` next to `bob.ipynb` or `bob.zip`, and the real bob keeps `bob`. Among equals,
+argument order decides. Warnings and errors hold student text (file names): callers escape them
+for their sink (`autograder.reports.escape`).
 """
 
 from __future__ import annotations
@@ -50,9 +61,11 @@ _CANVAS_MEMBER = re.compile(
     re.IGNORECASE,
 )
 # Errors zipfile raises for a member it cannot read: bad CRC or header, corrupt deflate stream,
-# unsupported compression, encryption (RuntimeError), truncated archive.
+# unsupported compression, encryption (RuntimeError), truncated archive, a local header's name
+# flagged UTF-8 that is not.
 _MEMBER_ERRORS = (
     zipfile.BadZipFile,
+    UnicodeDecodeError,
     zlib.error,
     NotImplementedError,
     RuntimeError,
@@ -61,8 +74,19 @@ _MEMBER_ERRORS = (
 )
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 class SubmissionsError(AutograderError, ValueError):
-    """An argument does not exist or is not readable, or no notebook was found at all."""
+    """An argument does not exist or is not readable, or no notebook was found at all.
+
+    `lines`: the message, a line each (the first, then details); each line may hold student
+    text (file names), so a caller that shows it escapes each line for its sink.
+    """
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__("\n  ".join(lines))
+        self.lines = lines
 
 
 @dataclass(frozen=True)
@@ -85,7 +109,7 @@ def discover(
     if missing:
         raise SubmissionsError(f"no such file or folder: {', '.join(missing)}")
     warnings: list[str] = []
-    found: list[Submission] = []
+    found: list[_Found] = []
     for given in paths:
         from_path = _from_path(Path(given), os.fspath(given), max_notebook_bytes, warnings)
         if not from_path:
@@ -93,8 +117,7 @@ def discover(
         found.extend(from_path)
     if not found:
         where = ", ".join(os.fspath(p) for p in paths) or "(no arguments)"
-        details = "".join(f"\n  {w}" for w in warnings)
-        raise SubmissionsError(f"no notebooks found in {where}{details}")
+        raise SubmissionsError(f"no notebooks found in {where}", *warnings)
     return Discovery(_number_duplicates(found, warnings), warnings)
 
 
@@ -107,20 +130,47 @@ class _Read(NamedTuple):
 
 @dataclass(frozen=True)
 class _Identity:
-    """Who a notebook belongs to: the `Submission` fields other than file and content."""
+    """Who a notebook belongs to: the `Submission` fields other than file and content.
+
+    `named_inside_zip`: the id is a file or folder name inside a zip (a plain zip's member, a
+    stray notebook in an LMS export), not LMS metadata or the file's own place among the
+    arguments; such an id yields to every other on a collision (`_number_duplicates`).
+    `plain_zip`: the plain zip argument (as given) the notebook came from, whose stem is the id
+    its own place gives.
+    """
 
     student_id: str
     name: str = ""
     email: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    named_inside_zip: bool = False
+    plain_zip: str = ""
 
 
-def _submission(file: str, read: _Read, who: _Identity, warnings: list[str]) -> Submission:
+class _Found(NamedTuple):
+    """A submission and where its id came from (`_Identity.named_inside_zip`, `plain_zip`)."""
+
+    submission: Submission
+    named_inside_zip: bool
+    plain_zip: str
+
+
+def _as_text(text: str) -> str:
+    """A path's text with the bytes that were not UTF-8 (kept by Python as lone surrogates, which
+    no UTF-8 file can hold) written as `\\xff`: ids and file names are then plain text for every
+    output, results.jsonl included."""
+    return (
+        os.fsencode(text).decode("utf-8", "backslashreplace") if _SURROGATE.search(text) else text
+    )
+
+
+def _submission(file: str, read: _Read, who: _Identity, warnings: list[str]) -> _Found:
+    file, who = _as_text(file), replace(who, student_id=_as_text(who.student_id))
     extra = dict(who.extra)
     if read.error:
         extra["error"] = read.error
         warnings.append(f"{file}: {read.error}")
-    return Submission(
+    submission = Submission(
         file=file,
         content=read.content,
         student_id=who.student_id,
@@ -128,9 +178,10 @@ def _submission(file: str, read: _Read, who: _Identity, warnings: list[str]) -> 
         email=who.email,
         extra=extra,
     )
+    return _Found(submission, who.named_inside_zip, who.plain_zip)
 
 
-def _from_path(path: Path, label: str, limit: int, warnings: list[str]) -> list[Submission]:
+def _from_path(path: Path, label: str, limit: int, warnings: list[str]) -> list[_Found]:
     """The submissions in one command-line argument; `label` is the argument as given."""
     if path.is_dir():
         return _from_folder(path, limit, warnings)
@@ -186,7 +237,7 @@ def _read_file(path: Path, limit: int) -> _Read:
         return _Read(b"", f"cannot read the notebook: {error.strerror or error}")
 
 
-def _from_folder(folder: Path, limit: int, warnings: list[str]) -> list[Submission]:
+def _from_folder(folder: Path, limit: int, warnings: list[str]) -> list[_Found]:
     """Every notebook under `folder`, sorted by path, hidden files and folders skipped."""
     relative: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder):
@@ -252,12 +303,12 @@ class _Zip:
         except _MEMBER_ERRORS as error:
             return _Read(b"", f"cannot read the notebook from the zip: {error}")
 
-    def submission(self, member: _Member, who: _Identity) -> Submission:
+    def submission(self, member: _Member, who: _Identity) -> _Found:
         file = self.display(member.info.filename)
         return _submission(file, self.read(member.info), who, self.warnings)
 
 
-def _from_zip(path: Path, label: str, limit: int, warnings: list[str]) -> list[Submission]:
+def _from_zip(path: Path, label: str, limit: int, warnings: list[str]) -> list[_Found]:
     """Gradescope export if it holds submission_metadata.yml, Canvas download if a notebook is
     named the Canvas way, otherwise a plain zip of notebooks."""
     try:
@@ -272,22 +323,27 @@ def _from_zip(path: Path, label: str, limit: int, warnings: list[str]) -> list[S
             if any(_CANVAS_MEMBER.fullmatch(m.parts[-1]) for m in notebooks):
                 return _from_canvas(source, members)
             return _from_plain_zip(source, notebooks)
-    except zipfile.BadZipFile as error:
+    except (zipfile.BadZipFile, UnicodeDecodeError) as error:  # a name flagged UTF-8 that is not
         raise SubmissionsError(f"{label} is not a readable zip file: {error}") from error
 
 
-def _from_plain_zip(source: _Zip, notebooks: list[_Member]) -> list[Submission]:
+def _from_plain_zip(source: _Zip, notebooks: list[_Member]) -> list[_Found]:
     """Notebooks named as in a folder; a top folder shared by all (`zip -r subs.zip subs/`) is the
-    root, so the zip of a folder gives the same students as the folder."""
+    root, so the zip of a folder gives the same students as the folder. The ids are names inside
+    the zip, except one equal to the zip's own stem (`bob.zip!bob.ipynb`)."""
     paths = [m.parts for m in notebooks]
     shared_top = len({p[0] for p in paths}) == 1 and all(len(p) > 1 for p in paths)
-    return [
-        source.submission(m, _Identity(_folder_student(m.parts[1:] if shared_top else m.parts)))
-        for m in notebooks
-    ]
+    own_stem = Path(source.label).stem
+    found = []
+    for member in notebooks:
+        student_id = _folder_student(member.parts[1:] if shared_top else member.parts)
+        inside = student_id != own_stem
+        who = _Identity(student_id, named_inside_zip=inside, plain_zip=source.label)
+        found.append(source.submission(member, who))
+    return found
 
 
-def _from_canvas(source: _Zip, members: list[_Member]) -> list[Submission]:
+def _from_canvas(source: _Zip, members: list[_Member]) -> list[_Found]:
     """Canvas "Download Submissions": `doejane[_late]_<userid>_<submissionid>_<file>`."""
     found = []
     for member in members:
@@ -301,7 +357,7 @@ def _from_canvas(source: _Zip, members: list[_Member]) -> list[Submission]:
                 f"{file}: not named like a Canvas download "
                 "(<name>_<userid>_<submissionid>_<file>); student id is the file name"
             )
-            who = _Identity(PurePosixPath(filename).stem)
+            who = _Identity(PurePosixPath(filename).stem, named_inside_zip=True)
         else:
             extra = {
                 "canvas_user_id": match["user"],
@@ -313,7 +369,7 @@ def _from_canvas(source: _Zip, members: list[_Member]) -> list[Submission]:
     return found
 
 
-def _from_gradescope(source: _Zip, members: list[_Member], metadata: _Member) -> list[Submission]:
+def _from_gradescope(source: _Zip, members: list[_Member], metadata: _Member) -> list[_Found]:
     """Gradescope "Export Submissions": `submission_<id>/` folders next to the metadata file.
 
     Every submission folder gives at least one Submission (empty if it holds no notebook);
@@ -336,7 +392,8 @@ def _from_gradescope(source: _Zip, members: list[_Member], metadata: _Member) ->
         elif member.is_notebook:
             file = source.display(member.info.filename)
             source.warnings.append(f"{file}: not in a submission_<id> folder of the export")
-            found.append(source.submission(member, _Identity(_folder_student(inside))))
+            who = _Identity(_folder_student(inside), named_inside_zip=True)
+            found.append(source.submission(member, who))
     for folder in sorted(folders, key=_natural_key):
         folder_file = source.display(f"{prefix}{folder}/")
         who = _gradescope_identity(folder, entries.get(folder), folder_file, source.warnings)
@@ -424,23 +481,45 @@ def _gradescope_identity(
     )
 
 
-def _number_duplicates(found: list[Submission], warnings: list[str]) -> list[Submission]:
-    """Keep every submission: the 2nd, 3rd... with an already used student id get `#2`, `#3`."""
-    taken: set[str] = set()
-    first_file: dict[str, str] = {}
-    numbered = []
-    for sub in found:
+def _number_duplicates(found: list[_Found], warnings: list[str]) -> list[Submission]:
+    """Keep every submission, in order: the 2nd, 3rd... with an already used student id get `#2`,
+    `#3`. Ids named inside a zip come last, whatever the argument order, and never take a plain
+    zip argument's stem but in that zip: such a notebook never takes an id that LMS metadata or
+    a file's own place gives another submission."""
+    zip_ids: dict[str, str] = {}  # a plain zip's stem -> the zip
+    for item in found:
+        if item.plain_zip:
+            zip_ids.setdefault(Path(item.plain_zip).stem, item.plain_zip)
+    holder: dict[str, _Found] = {}  # id -> the submission that has it
+
+    def owner(student_id: str, item: _Found) -> tuple[str, bool] | None:
+        """Who owns `student_id` against `item` (a file or zip, and whether that id is only a
+        name inside a zip), or None when `item` may take it."""
+        if student_id in holder:
+            return holder[student_id].submission.file, holder[student_id].named_inside_zip
+        zip_label = zip_ids.get(student_id, item.plain_zip)
+        return (zip_label, False) if item.named_inside_zip and zip_label != item.plain_zip else None
+
+    numbered: dict[int, Submission] = {}
+    for index in sorted(range(len(found)), key=lambda i: found[i].named_inside_zip):
+        item = found[index]
+        sub, first = item.submission, owner(item.submission.student_id, item)
         student_id, n = sub.student_id, 1
-        while student_id in taken:
+        while owner(student_id, item) is not None:
             n += 1
             student_id = f"{sub.student_id}#{n}"
-        taken.add(student_id)
-        first_file.setdefault(sub.student_id, sub.file)
-        if student_id != sub.student_id:
+        holder[student_id] = item
+        if first is not None:
+            first_file, first_inside_zip = first
+            why = (
+                f"a name inside a zip never takes the id of {first_file}"
+                if item.named_inside_zip and not first_inside_zip
+                else f"first: {first_file}"
+            )
             warnings.append(
                 f"duplicate student id {sub.student_id!r}: {sub.file} is graded as "
-                f"{student_id!r} (first: {first_file[sub.student_id]})"
+                f"{student_id!r} ({why})"
             )
             sub = replace(sub, student_id=student_id)
-        numbered.append(sub)
-    return numbered
+        numbered[index] = sub
+    return [numbered[index] for index in range(len(found))]

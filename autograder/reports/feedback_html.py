@@ -2,9 +2,10 @@
 
 A page shows the total with a bar, the status in plain words when the notebook was not graded to
 the end, then per question its score and each test (passed/failed, its message in a <pre>, the
-"Hint:" part of the message set apart). Everything from a record is HTML-escaped (messages come
-from student code). Inline CSS only, no scripts, no external resources; a Content-Security-Policy
-forbids both should anything slip through.
+"Hint:" part of the message set apart). Everything from a record is HTML-escaped
+(`escape.for_html`: names, ids and messages come from students and their code). Inline CSS only,
+no scripts, no external resources; a Content-Security-Policy forbids both should anything slip
+through.
 
 Hidden tests follow grading.yml's `feedback.hidden_test_output`:
 - "never": counted, and only a line "N hidden tests: M passed";
@@ -15,13 +16,13 @@ Hidden tests follow grading.yml's `feedback.hidden_test_output`:
 from __future__ import annotations
 
 import hashlib
-import html
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from autograder.config import HIDDEN_TEST_OUTPUT_CHOICES
 from autograder.grading.records import GradeRecord, QuestionRecord, TestRecord
+from autograder.reports.escape import for_html
 from autograder.reports.report import STATUS_WORDS, Report, format_points
 
 _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9._-]")
@@ -54,10 +55,6 @@ table { border-collapse: collapse; } td, th { padding: 0.2rem 0.8rem; text-align
         border-bottom: 1px solid #d0d7de; }
 td.num { text-align: right; }
 """
-
-
-def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
 
 
 def page_names(student_ids: Iterable[str]) -> dict[str, str]:
@@ -94,8 +91,8 @@ def _status_html(record: GradeRecord) -> str:
         "invalid": "Your submission could not be read as a Jupyter notebook, so it scored 0. "
         "Check that you submitted the .ipynb file.",
     }[record.status]
-    details = f"<pre>{_e(record.message)}</pre>" if record.message.strip() else ""
-    return f'<div class="status"><p><strong>{_e(words)}</strong></p>{details}</div>'
+    details = f"<pre>{for_html(record.message)}</pre>" if record.message.strip() else ""
+    return f'<div class="status"><p><strong>{for_html(words)}</strong></p>{details}</div>'
 
 
 def _bar(score: float, max_score: float) -> str:
@@ -107,14 +104,14 @@ def _test_html(test: TestRecord) -> str:
     result = "passed" if test.passed else "failed"
     mark = "&#10003;" if test.passed else "&#10007;"
     hidden = ' <span class="muted">(hidden test)</span>' if test.hidden else ""
-    parts = [f'<li><span class="{result}">{mark} {result}</span> {_e(test.name)}{hidden}']
+    parts = [f'<li><span class="{result}">{mark} {result}</span> {for_html(test.name)}{hidden}']
     match = _HINT_LINE.search(test.message)
     body = test.message[: match.start()] if match else test.message
     if body.strip():
-        parts.append(f"<pre>{_e(body.rstrip())}</pre>")
+        parts.append(f"<pre>{for_html(body.rstrip())}</pre>")
     if match:
         hint = test.message[match.end() :].strip()
-        parts.append(f'<p class="hint"><strong>Hint:</strong> {_e(hint)}</p>')
+        parts.append(f'<p class="hint"><strong>Hint:</strong> {for_html(hint)}</p>')
     return "".join(parts) + "</li>"
 
 
@@ -140,7 +137,7 @@ def _hidden_html(hidden: Sequence[TestRecord], show_hidden: str) -> str:
 def _question_html(name: str, points: float, question: QuestionRecord | None, show: str) -> str:
     score = question.score if question else 0.0
     head = (
-        f'<div class="qhead"><h2>{_e(name)}</h2>'
+        f'<div class="qhead"><h2>{for_html(name)}</h2>'
         f"<span>{format_points(score)} / {format_points(points)}</span></div>{_bar(score, points)}"
     )
     if question is None:
@@ -161,7 +158,7 @@ def _document(title: str, body: str) -> str:
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; style-src 'unsafe-inline'\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head>\n<body>{body}</body></html>\n"
+        f"<title>{for_html(title)}</title><style>{_CSS}</style></head>\n<body>{body}</body></html>\n"
     )
 
 
@@ -170,9 +167,10 @@ def _page(record: GradeRecord, report: Report, show_hidden: str) -> str:
     who = record.name or record.student_id
     questions = {q.name: q for q in record.questions}
     body = (
-        f'<h1>{_e(title)}</h1><p class="sub">Feedback for {_e(who)} ({_e(record.student_id)})'
-        f'</p><p class="total">{format_points(record.total)} / {format_points(max_score)} '
-        f"points</p>{_bar(record.total, max_score)}{_status_html(record)}"
+        f'<h1>{for_html(title)}</h1><p class="sub">Feedback for {for_html(who)} '
+        f'({for_html(record.student_id)})</p><p class="total">{format_points(record.total)} / '
+        f"{format_points(max_score)} points</p>"
+        f"{_bar(record.total, max_score)}{_status_html(record)}"
         + "".join(
             _question_html(name, p, questions.get(name), show_hidden) for name, p in points.items()
         )
@@ -182,13 +180,13 @@ def _page(record: GradeRecord, report: Report, show_hidden: str) -> str:
 
 def _index(records: list[GradeRecord], names: dict[str, str], title: str, max_score: float) -> str:
     rows = "".join(
-        f'<tr><td><a href="{_e(names[r.student_id])}">{_e(r.student_id)}</a></td>'
-        f'<td>{_e(r.name)}</td><td class="num">{format_points(r.total)}</td>'
-        f"<td>{_e(STATUS_WORDS[r.status])}</td></tr>"
+        f'<tr><td><a href="{for_html(names[r.student_id])}">{for_html(r.student_id)}</a></td>'
+        f'<td>{for_html(r.name)}</td><td class="num">{format_points(r.total)}</td>'
+        f"<td>{for_html(STATUS_WORDS[r.status])}</td></tr>"
         for r in records
     )
     body = (
-        f'<h1>{_e(title)}</h1><p class="sub">{len(records)} feedback pages; '
+        f'<h1>{for_html(title)}</h1><p class="sub">{len(records)} feedback pages; '
         f"max {format_points(max_score)} points</p><table><tr><th>Student ID</th><th>Name</th>"
         f"<th>Total</th><th>Status</th></tr>{rows}</table>"
     )

@@ -3,7 +3,8 @@
 Columns: student_id, name, email, file, <question>... (in the report's order), total, max,
 status, message. Rows sorted by student_id; UTF-8; csv module quoting. A question a record lacks
 scores 0; `total` is the record's total (the working parts' score also for timeout/memory);
-`max` is the report's max points; `message` is on one line.
+`max` is the report's max points; `message` is on one line. Every text cell is guarded
+(`report.csv_row`): no student id, name, email, file name or message starts a formula.
 """
 
 from __future__ import annotations
@@ -11,29 +12,23 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from autograder.reports.report import Report, format_points, one_line
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _spreadsheet_safe(text: str) -> str:
-    """Prefix "'" to text a spreadsheet would run as a formula (messages come from student code)."""
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+from autograder.reports.report import Report, csv_row, one_line
 
 
 def write_grades_csv(report: Report, path: Path | str) -> Path:
     """Write grades.csv to `path` and return the path."""
     path = Path(path)
-    max_points = format_points(report.max_points)
     header = ["student_id", "name", "email", "file", *report.points]
     header += ["total", "max", "status", "message"]
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
-        writer.writerow(header)
+        writer.writerow(csv_row(header))
         for r in report.by_student:
-            scores = [format_points(r.score_of(q)) for q in report.points]
+            scores = [r.score_of(q) for q in report.points]
             writer.writerow(
-                [r.student_id, r.name, r.email, r.file, *scores, format_points(r.total)]
-                + [max_points, r.status, _spreadsheet_safe(one_line(r.message))]
+                csv_row(
+                    [r.student_id, r.name, r.email, r.file, *scores, r.total, report.max_points]
+                    + [r.status, one_line(r.message)]
+                )
             )
     return path

@@ -1,7 +1,9 @@
 """Gradebook imports: a Canvas gradebook CSV and a Moodle grade import CSV.
 
 Every record gets a number (a timeout/memory/error record its working parts' score, an invalid
-one 0): an LMS needs a score for every student. Rows sorted by student_id; UTF-8.
+one 0): an LMS needs a score for every student. Rows sorted by student_id; UTF-8. Every text
+cell (names, ids, emails, the LMS identity columns, headers) is guarded against formula injection
+(`report.csv_row`); the points stay numbers.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from autograder.reports.report import STATUS_WORDS, Report, format_points
+from autograder.reports.report import STATUS_WORDS, Report, csv_row, format_points
 
 CANVAS_FIXED_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 
@@ -25,18 +27,20 @@ def write_canvas_csv(report: Report, path: Path | str) -> Path:
     path = Path(path)
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
-        writer.writerow([*CANVAS_FIXED_COLUMNS, report.title])
-        writer.writerow(["    Points Possible", "", "", "", "", format_points(report.max_points)])
+        writer.writerow(csv_row([*CANVAS_FIXED_COLUMNS, report.title]))
+        writer.writerow(csv_row(["    Points Possible", "", "", "", "", report.max_points]))
         for r in report.by_student:
             writer.writerow(
-                [
-                    r.name or r.student_id,
-                    r.extra.get("canvas_user_id", r.student_id),
-                    r.extra.get("sis_user_id", ""),
-                    r.extra.get("sis_login_id", ""),
-                    r.extra.get("section", ""),
-                    format_points(r.total),
-                ]
+                csv_row(
+                    [
+                        r.name or r.student_id,
+                        r.extra.get("canvas_user_id", r.student_id),
+                        r.extra.get("sis_user_id", ""),
+                        r.extra.get("sis_login_id", ""),
+                        r.extra.get("section", ""),
+                        r.total,
+                    ]
+                )
             )
     return path
 
@@ -59,13 +63,14 @@ def write_moodle_csv(report: Report, path: Path | str) -> Path:
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
         writer.writerow(
-            ["First name", "Last name", "ID number", "Email address"]
-            + [f"Assignment: {report.title} (Real)", f"Feedback: {report.title}"]
+            csv_row(
+                ["First name", "Last name", "ID number", "Email address"]
+                + [f"Assignment: {report.title} (Real)", f"Feedback: {report.title}"]
+            )
         )
         for r in report.by_student:
-            total = format_points(r.total)
+            feedback = f"{format_points(r.total)}/{max_points} points; {STATUS_WORDS[r.status]}"
             writer.writerow(
-                [*_split_name(r.name), r.student_id, r.email, total]
-                + [f"{total}/{max_points} points; {STATUS_WORDS[r.status]}"]
+                csv_row([*_split_name(r.name), r.student_id, r.email, r.total, feedback])
             )
     return path

@@ -1,5 +1,5 @@
 """What every output of a grading run is written from (`Report`), and the helpers the writers
-share: ordering, number and message formatting, status words."""
+share: ordering, number and message formatting, status words, CSV rows."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from autograder.grading.records import GradeRecord
+from autograder.reports.escape import for_spreadsheet
 
 STATUS_WORDS = {
     "graded": "graded",
@@ -54,3 +55,12 @@ def format_points(value: float) -> str:
 def one_line(text: str) -> str:
     """`text` on one line: its non-blank lines stripped and joined by ' | '."""
     return " | ".join(line.strip() for line in text.splitlines() if line.strip())
+
+
+def csv_row(cells: Iterable[str | float]) -> list[str]:
+    """A CSV row: numbers (the tool's own points) as `format_points`, every text cell through
+    `escape.for_spreadsheet`, so no text cell of any CSV starts a formula and numbers stay
+    numbers. Pass points as numbers, everything else (ids, names, headers, messages) as text."""
+    return [
+        for_spreadsheet(cell) if isinstance(cell, str) else format_points(cell) for cell in cells
+    ]

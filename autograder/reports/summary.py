@@ -1,12 +1,13 @@
 """The grading run at a glance: summary.png, summary.md and a plain-text table for the terminal.
 
 Statistics are over all submissions; a record not graded to the end counts with its total (the
-working parts' score; 0 for an invalid one), as in the gradebook.
+working parts' score; 0 for an invalid one), as in the gradebook. In summary.md the students'
+ids, names and messages are code spans (`escape.for_markdown`): shown, never live Markdown. The
+terminal table holds only the grader's words (question names, numbers).
 """
 
 from __future__ import annotations
 
-import re
 import statistics
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
 from autograder.grading.records import STATUSES, GradeRecord
+from autograder.reports.escape import for_markdown
 from autograder.reports.report import Report, by_student, format_points, one_line
 
 _FULL_MARKS_TOLERANCE = 1e-9
@@ -88,13 +90,6 @@ def summary_table(report: Report) -> str:
     return "\n".join([_counts_line(records), *lines])
 
 
-def _code(text: str) -> str:
-    """`text` as a Markdown code span, fenced by more backticks than it contains in a row."""
-    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
-    pad = " " if text.startswith("`") or text.endswith("`") else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
 def _markdown(records: list[GradeRecord], question_points: Mapping[str, float], title: str) -> str:
     stats = score_stats(records, question_points)
     total = stats[-1]
@@ -116,8 +111,9 @@ def _markdown(records: list[GradeRecord], question_points: Mapping[str, float], 
     not_graded = [r for r in by_student(records) if r.status != "graded"]
     lines += ["", f"## Not graded to the end ({len(not_graded)})", ""]
     lines += [
-        f"- {_code(r.student_id)}{f' ({r.name})' if r.name else ''}: {r.status}, "
-        f"{format_points(r.total)} points; {_code(one_line(r.message) or '(no message)')}"
+        f"- {for_markdown(r.student_id)}{f' ({for_markdown(r.name)})' if r.name else ''}: "
+        f"{r.status}, {format_points(r.total)} points; "
+        f"{for_markdown(one_line(r.message)) or '(no message)'}"
         for r in not_graded
     ] or ["None."]
     return "\n".join(lines) + "\n"

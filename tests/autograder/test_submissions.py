@@ -1,5 +1,6 @@
 """autograder.grading.submissions: who each notebook in the grade command's arguments belongs to."""
 
+import os
 from pathlib import Path
 
 import pytest
@@ -262,3 +263,95 @@ def test_gradescope_unquoted_sid_keeps_its_leading_zeros(tmp_path):
     )
     (sub,) = discover([export]).submissions
     assert (sub.student_id, sub.email) == ("00123", "")
+
+
+# identity: a name inside a student's zip never takes another student's id
+
+
+@pytest.mark.parametrize("zip_first", [True, False])
+def test_a_name_inside_a_zip_never_takes_a_top_level_notebooks_id(tmp_path, zip_first):
+    write_reproducible_zip(tmp_path / "alice.zip", {"bob.ipynb": b"alice's"})
+    (tmp_path / "bob.ipynb").write_bytes(b"bob's")
+    args = [tmp_path / "alice.zip", tmp_path / "bob.ipynb"]
+    found = discover(args if zip_first else args[::-1])
+    ids = {s.content: s.student_id for s in found.submissions}
+    assert ids == {b"bob's": "bob", b"alice's": "bob#2"}
+    order = [s.content for s in found.submissions]  # argument order is kept
+    assert order == ([b"alice's", b"bob's"] if zip_first else [b"bob's", b"alice's"])
+    (warning,) = [w for w in found.warnings if "duplicate" in w]
+    assert f"{tmp_path / 'alice.zip'}!bob.ipynb is graded as 'bob#2'" in warning
+    assert f"never takes the id of {tmp_path / 'bob.ipynb'}" in warning
+
+
+@pytest.mark.parametrize("zip_first", [True, False])
+def test_a_name_inside_a_zip_never_takes_a_folder_entrys_or_an_lms_id(tmp_path, zip_first):
+    write_reproducible_zip(tmp_path / "mallory.zip", {"bob/x.ipynb": b"m1", "0042.ipynb": b"m2"})
+    (tmp_path / "subs" / "bob").mkdir(parents=True)
+    (tmp_path / "subs" / "bob" / "hw.ipynb").write_bytes(b"bob's")
+    export = tmp_path / "export.zip"
+    write_reproducible_zip(
+        export,
+        {
+            "submission_metadata.yml": b"submission_1:\n  :submitters:\n  - :sid: '0042'\n",
+            "submission_1/a.ipynb": b"alice's",
+        },
+    )
+    args = [tmp_path / "mallory.zip", tmp_path / "subs", export]
+    found = discover(args if zip_first else args[::-1])
+    ids = {s.content: s.student_id for s in found.submissions}
+    assert ids == {b"bob's": "bob", b"alice's": "0042", b"m1": "bob#2", b"m2": "0042#2"}
+
+
+@pytest.mark.parametrize("zip_first", [True, False])
+def test_a_student_zip_owns_its_stem_against_names_in_other_zips(tmp_path, zip_first):
+    write_reproducible_zip(tmp_path / "mallory.zip", {"bob.ipynb": b"m", "alice.ipynb": b"m2"})
+    write_reproducible_zip(tmp_path / "bob.zip", {"bob.ipynb": b"bob's"})
+    write_reproducible_zip(tmp_path / "alice.zip", {"01_nn.ipynb": b"alice's"})
+    args = [tmp_path / "mallory.zip", tmp_path / "bob.zip", tmp_path / "alice.zip"]
+    found = discover(args if zip_first else args[::-1])
+    ids = {s.content: s.student_id for s in found.submissions}
+    # alice.zip's notebook keeps its own name (as before); nobody else becomes `alice`
+    assert ids == {b"bob's": "bob", b"m": "bob#2", b"alice's": "01_nn", b"m2": "alice#2"}
+    assert any(f"never takes the id of {tmp_path / 'alice.zip'}" in w for w in found.warnings)
+
+
+def test_a_zip_of_a_folder_yields_to_a_late_notebook_given_beside_it(tmp_path):
+    write_reproducible_zip(
+        tmp_path / "subs.zip", {"subs/bob/a.ipynb": b"old", "subs/amy.ipynb": NB}
+    )
+    (tmp_path / "bob.ipynb").write_bytes(b"late")
+    found = discover([tmp_path / "subs.zip", tmp_path / "bob.ipynb"])
+    assert [s.student_id for s in found.submissions] == ["amy", "bob#2", "bob"]
+
+
+def test_a_canvas_id_wins_over_a_renamed_file_with_the_same_name(tmp_path):
+    canvas = tmp_path / "canvas.zip"
+    write_reproducible_zip(
+        canvas, {"12345.ipynb": b"renamed", "doejane_12345_67890_nn.ipynb": b"jane's"}
+    )
+    found = discover([canvas])
+    ids = {s.content: s.student_id for s in found.submissions}
+    assert ids == {b"jane's": "12345", b"renamed": "12345#2"}
+
+
+def test_file_names_that_are_not_utf8_become_plain_text(tmp_path):
+    folder = bytes(tmp_path / "subs")
+    os.mkdir(folder)
+    with open(folder + b"/caf\xe9.ipynb", "wb") as stream:  # Latin-1, as an old zip tool leaves it
+        stream.write(NB)
+    (sub,) = discover([tmp_path / "subs"]).submissions
+    assert sub.student_id == "caf\\xe9" and sub.file.endswith("caf\\xe9.ipynb")
+    assert sub.content == NB
+    (sub.student_id + sub.file).encode("utf-8")  # writable to results.jsonl, CSVs and pages
+
+
+def test_a_zip_whose_names_are_flagged_utf8_but_are_not_is_an_error_naming_it(tmp_path):
+    archive = tmp_path / "odd.zip"
+    write_reproducible_zip(archive, {"AAAA.ipynb": NB})
+    data = bytearray(archive.read_bytes().replace(b"AAAA", b"\xff\xfeAA"))
+    for signature, flags_at in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # local, central header
+        i = data.find(signature) + flags_at
+        data[i : i + 2] = (int.from_bytes(data[i : i + 2], "little") | 0x800).to_bytes(2, "little")
+    archive.write_bytes(data)
+    with pytest.raises(SubmissionsError, match="odd.zip is not a readable zip file"):
+        discover([archive])
