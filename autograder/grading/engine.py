@@ -12,7 +12,6 @@ of the autograder zip against the notebook's variables. Around that:
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -26,10 +25,17 @@ import nbformat
 
 from autograder.errors import AutograderError
 from autograder.grading.bundle import Bundle, GradingLimits, copy_support_files
+from autograder.grading.events import EventError, parse_event
 from autograder.grading.records import GradeRecord, QuestionRecord, Submission, TestRecord
 from autograder.grading.referee.client import Referee, RefereeError
 from autograder.grading.sandbox.cases import FAILED, PASSED
-from autograder.grading.sandbox.cputime import WALL_FACTOR, CpuBudget, cpu_seconds, test_budget
+from autograder.grading.sandbox.cputime import (
+    GRACE_SECONDS,
+    WALL_FACTOR,
+    Deadline,
+    cpu_seconds,
+    test_budget,
+)
 from autograder.grading.sandbox.launcher import SandboxError, Zygote
 from autograder.grading.sandbox.slots import Slot, end_processes
 
@@ -40,7 +46,6 @@ MAX_TEST_RETRIES = 30
 RETRY_BUDGET_FACTOR = 4
 """... as long as the submission's processes have used under this many times `time_seconds` of
 CPU (and wall clock under `WALL_FACTOR` times that)."""
-GRACE_SECONDS = 5.0
 _MAX_LINE = 1 << 16
 
 
@@ -89,14 +94,15 @@ class _Attempt:
 
 
 class _Channel:
-    """Reads the child's JSON lines with a deadline; anything malformed ends the attempt."""
+    """Reads the child's event lines with a deadline (see grading/events.py)."""
 
-    def __init__(self, sock: socket.socket) -> None:
+    def __init__(self, sock: socket.socket, cells: int) -> None:
         self._sock = sock
+        self._cells = cells
         self._buffer = b""
 
     def read(self, deadline: float) -> dict | None:
-        """The next event, None at EOF; raise TimeoutError at the deadline, ValueError if bad."""
+        """The next event, None at EOF; raise TimeoutError at the deadline, EventError if bad."""
         while b"\n" not in self._buffer:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -112,43 +118,41 @@ class _Channel:
                 return None
             self._buffer += data
             if len(self._buffer) > _MAX_LINE and b"\n" not in self._buffer:
-                raise ValueError("the grading process sent an overlong message")
+                raise EventError("the grading process sent an overlong message")
         line, self._buffer = self._buffer.split(b"\n", 1)
-        event = json.loads(line)
-        if not isinstance(event, dict) or not isinstance(event.get("event"), str):
-            raise ValueError("the grading process sent a malformed message")
-        return event
+        return parse_event(line, cells=self._cells)
 
 
 _TEST_EVENTS = ("test_start", "test", "done")
 
 
-def _apply(attempt: _Attempt, event: dict, *, tests_here: bool) -> None:
-    """Record one child event. Without `tests_here` (the referee runs the tests), test results
-    from the child are never believed: a student can write to the child's socket."""
+def _apply(attempt: _Attempt, event: dict, *, tests_trusted: bool) -> None:
+    """Record one event, from the child or from the referee. Test events count only when
+    `tests_trusted`: from the referee, or from the child when the tests run there (otherwise a
+    student who writes to the child's socket could report passed tests)."""
     kind = event["event"]
-    if kind in _TEST_EVENTS and not tests_here:
+    if kind in _TEST_EVENTS and not tests_trusted:
         return
-    if kind == "sandbox":
-        attempt.isolation_missing = [str(m) for m in event.get("missing", [])]
+    if kind == "sandbox" and attempt.current_cell is None:  # before student code runs
+        attempt.isolation_missing = [str(m) for m in event["missing"]]
     elif kind == "cell":
-        attempt.current_cell = int(event["index"])
+        attempt.current_cell = event["index"]
     elif kind == "cell_error":
-        attempt.cell_errors[int(event["index"])] = (str(event["type"]), str(event["message"]))
+        attempt.cell_errors[event["index"]] = (event["type"], event["message"])
     elif kind == "cells_done":
         attempt.cells_done = True
-        interrupted = event.get("interrupted_at")
-        attempt.interrupted_cell = None if interrupted is None else int(interrupted)
+        attempt.interrupted_cell = event["interrupted_at"]
     elif kind == "test_start":
-        attempt.current_test = (str(event["file"]), int(event["case"]))
+        attempt.current_test = (event["file"], event["case"])
     elif kind == "test":
-        key = (str(event["file"]), int(event["case"]))
-        attempt.tests[key] = (bool(event["passed"]), str(event["message"]))
+        attempt.tests[(event["file"], event["case"])] = (event["passed"], event["message"])
     elif kind == "done":
-        attempt.tests_interrupted = bool(event.get("interrupted"))
-        attempt.done = True
+        attempt.tests_interrupted = event["interrupted"]
+        attempt.died_in_test = event["died"]
+        attempt.stopped_why = event["stopped"]
+        attempt.done = not event["died"]
     elif kind == "fatal":
-        attempt.fatal = f"{event.get('type')}: {event.get('message')}"
+        attempt.fatal = f"{event['type']}: {event['message']}"
 
 
 def _watch(
@@ -158,41 +162,30 @@ def _watch(
 
     `cells_only`: return once the notebook has run (the referee runs the tests).
     """
-    budget = CpuBudget(pid, limits.time_seconds)
-    deadline = budget.first_deadline
-    interrupted = False
+    deadline = Deadline(pid, limits.time_seconds)
     while not attempt.done:
         try:
-            event = channel.read(deadline)
+            event = channel.read(deadline.at)
         except TimeoutError:
-            if interrupted:
+            if deadline.expired() == Deadline.KILLED:
                 attempt.killed_for_time = True
-                os.kill(pid, signal.SIGKILL)
                 return
-            later = budget.later_deadline()
-            if later is not None:  # it was waiting for a CPU: its CPU seconds are not used up
-                deadline = later
-                continue
-            interrupted = True
-            os.kill(pid, signal.SIGINT)
-            deadline = time.monotonic() + GRACE_SECONDS
             continue
-        except (ValueError, KeyError, TypeError) as err:
+        except EventError as err:
             attempt.fatal = str(err)
             return
         if event is None:
             return
         before = attempt.cells_done
-        _apply(attempt, event, tests_here=not cells_only)
-        if event["event"] == "cell_error" and "MemoryError" in str(event.get("type")):
-            attempt.memory_cell = int(event["index"])
+        _apply(attempt, event, tests_trusted=not cells_only)
+        if event["event"] == "cell_error" and "MemoryError" in event["type"]:
+            attempt.memory_cell = event["index"]
             os.kill(pid, signal.SIGKILL)
             return
         if attempt.cells_done and not before:
             if cells_only:
                 return
-            budget = CpuBudget(pid, limits.time_seconds)
-            deadline, interrupted = budget.first_deadline, False
+            deadline = Deadline(pid, limits.time_seconds)
 
 
 def _referee_tests(
@@ -206,17 +199,8 @@ def _referee_tests(
         + 30
     )
     try:
-        for message in referee.run(sock, pid, request, deadline):
-            if "start" in message:
-                attempt.current_test = (str(message["start"][0]), int(message["start"][1]))
-            elif "test" in message:
-                key = (str(message["test"][0]), int(message["test"][1]))
-                attempt.tests[key] = (bool(message["passed"]), str(message["message"]))
-            elif message.get("done"):
-                attempt.tests_interrupted = bool(message.get("timed_out"))
-                attempt.died_in_test = bool(message.get("died"))
-                attempt.stopped_why = str(message.get("stopped", ""))
-                attempt.done = not attempt.died_in_test
+        for event in referee.run(sock, pid, request, deadline):
+            _apply(attempt, event, tests_trusted=True)
     except (TimeoutError, RefereeError, OSError) as err:
         os.kill(pid, signal.SIGKILL)
         attempt.fatal = f"the referee stopped answering ({type(err).__name__}: {err})"
@@ -453,7 +437,8 @@ def grade_submission(
                 grading.error = str(err)
                 break
             with sock:
-                _watch(_Channel(sock), pid, attempt, limits, cells_only=referee is not None)
+                channel = _Channel(sock, len(cells))
+                _watch(channel, pid, attempt, limits, cells_only=referee is not None)
                 if referee is not None and attempt.cells_done and not attempt.fatal:
                     request = {
                         "tests": [str(p) for p in bundle.test_paths],

@@ -218,3 +218,37 @@ def test_resume_grades_only_what_changed(tmp_path):
     )
     retried = grade_all(flaky, fake_grade, workers=1, store=store, autograder_hash="h")
     assert retried[0].status == "graded" and calls.count("flaky") == 2  # errors are retried
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"event": "cell", "index": "X"},
+        {"event": "cell_error", "index": 999999, "type": "E", "message": "m"},
+        {"event": "no_such_event"},
+    ],
+)
+def test_a_malformed_event_from_student_code_fails_that_submission_alone(built, grade, forged):
+    """A notebook that writes a malformed event on its socket gets an error record with the
+    reason; the grader goes on (the next grade in this module uses the same grader)."""
+    cell = (
+        "import json, os, socket\n"
+        f"_line = (json.dumps({forged!r}) + '\\n').encode()\n"
+        "for _fd in range(3, 64):\n"
+        "    try:\n"
+        "        _s = socket.socket(fileno=os.dup(_fd))\n"
+        "    except OSError:\n"
+        "        continue\n"
+        "    try:\n"
+        "        if _s.family == socket.AF_UNIX and _s.type == socket.SOCK_STREAM:\n"
+        "            _s.sendall(_line)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "    finally:\n"
+        "        _s.close()\n"
+    )
+    record = grade(_with_cell(built, cell, after_question=1))
+    assert record.status == "error"
+    assert "grading failed" in record.message and "the grading process" in record.message
+    assert grade(nbformat.writes(_solution(built)).encode()).status == "graded"

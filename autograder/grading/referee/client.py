@@ -14,6 +14,7 @@ from typing import Any
 
 import autograder
 from autograder.errors import AutograderError
+from autograder.grading.events import EventError, parse_event
 
 
 class RefereeError(AutograderError, RuntimeError):
@@ -45,7 +46,7 @@ class Referee:
         theirs.close()
         self._control = ours
         ready = self._receive(time.monotonic() + 120)
-        if ready is None or not ready.get("ready"):
+        if ready is None or ready["event"] != "ready":
             raise RefereeError("the referee process did not start")
 
     def _receive(self, deadline: float) -> dict | None:
@@ -56,15 +57,16 @@ class Referee:
             raise
         except OSError:
             return None
-        return json.loads(data) if data else None
+        return parse_event(data) if data else None
 
     def run(
         self, channel: socket.socket, pid: int, request: dict[str, Any], deadline: float
     ) -> Iterator[dict]:
-        """Send the student's channel; yield the referee's messages until `done`.
+        """Send the student's channel; yield the referee's events until `done`.
 
-        Raises TimeoutError if the referee passes `deadline`, RefereeError if it died; either
-        way the referee is restarted for the next submission.
+        Raises TimeoutError if the referee passes `deadline`, RefereeError if it died or sent
+        something that is not an event; either way the referee is restarted for the next
+        submission.
         """
         try:
             socket.send_fds(
@@ -75,11 +77,14 @@ class Referee:
                 if message is None:
                     raise RefereeError("the referee process ended")
                 yield message
-                if message.get("done"):
+                if message["event"] == "done":
                     return
         except (TimeoutError, RefereeError, OSError):
             self.restart()
             raise
+        except EventError as err:
+            self.restart()
+            raise RefereeError(str(err)) from None
 
     def restart(self) -> None:
         self.close()

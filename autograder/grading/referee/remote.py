@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import builtins
 import inspect
-import os
-import signal
 import socket
 import textwrap
-import time
 from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import numpy as np
 
 from autograder.errors import AutograderError
-from autograder.grading.sandbox.cputime import CpuBudget
+from autograder.grading.sandbox.cputime import Deadline
 from autograder.grading.wire.frames import PeerGone, WireError
 from autograder.grading.wire.rpc import Peer, RemoteError, restore_call
 
@@ -53,7 +50,7 @@ class RefereePeer(Peer):
         self.pid, self.grace = pid, grace
         self.stopped: str = ""
         self.timed_out = False
-        self._interrupted = False
+        self._deadline: Deadline | None = None
         self.active: list[tuple[list, dict]] = []  # our arguments of the calls in progress
         self.memo = {}
         self._scenarios: dict[Any, RemoteCallable] = {}  # by code object
@@ -85,8 +82,8 @@ class RefereePeer(Peer):
     def start_test(self, seconds: float) -> None:
         """A new test case: its own CPU seconds of the student's process (see cputime), and a
         fresh chance to be interrupted politely."""
-        self._budget = CpuBudget(self.pid, seconds)
-        self.deadline, self._interrupted = self._budget.first_deadline, False
+        self._deadline = Deadline(self.pid, seconds, self.grace)
+        self.deadline = self._deadline.at
 
     def scenario(self, function: Any) -> RemoteCallable:
         """`function` (a test's scenario, see nncheck.scenario) defined in the student's process.
@@ -104,19 +101,14 @@ class RefereePeer(Peer):
         return self._scenarios[code]
 
     def on_timeout(self) -> None:
-        later = None if self._interrupted else self._budget.later_deadline()
-        if later is not None:  # the student's process was waiting for a CPU, not computing
-            self.deadline = later
+        step = self._deadline.expired()
+        self.deadline = self._deadline.at
+        if step == Deadline.EXTENDED:  # the student's process was waiting for a CPU
             return
         self.timed_out = True
-        if not self._interrupted:
-            self._interrupted = True
-            _signal(self.pid, signal.SIGINT)
-            self.deadline = time.monotonic() + self.grace
-            return
-        _signal(self.pid, signal.SIGKILL)
-        self.stopped = "your code did not stop at the time limit and was ended"
-        raise StudentCodeStopped(self.stopped)
+        if step == Deadline.KILLED:
+            self.stopped = "your code did not stop at the time limit and was ended"
+            raise StudentCodeStopped(self.stopped)
 
     def ask(self, op: str, fields: dict, values: dict | None = None) -> dict:
         """A request on behalf of a test: student errors re-raised, a dead peer reported."""
@@ -125,7 +117,7 @@ class RefereePeer(Peer):
         try:
             return self.request(op, fields, values or {})
         except RemoteError as err:
-            if err.kind == "TimeoutError" and self._interrupted:
+            if err.kind == "TimeoutError" and self._deadline and self._deadline.interrupted:
                 raise TimeoutError(
                     "your code did not finish within this test's time limit"
                 ) from None
@@ -134,13 +126,6 @@ class RefereePeer(Peer):
             self.stopped = f"your code ended the grading process ({err})"
             raise StudentCodeStopped(self.stopped) from None
         raise AssertionError("unreachable")
-
-
-def _signal(pid: int, sig: int) -> None:
-    try:
-        os.kill(pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 class RemoteObject:

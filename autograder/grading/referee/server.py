@@ -3,10 +3,8 @@
 Started once per grading thread (`Referee`), in the unpacked autograder's `files/` folder so the
 tests find the fixtures and the answer key; student code never runs here. Per submission it
 receives the student process's socket and pid, runs every test case with `RemoteNamespace` as
-the notebook's globals, and reports each result as plain data over its control socket:
-
-  {"start": [file, case]}  {"test": [file, case], "passed": bool, "message": str}
-  {"done": true, "timed_out": bool, "stopped": str}
+the notebook's globals, and reports over its control socket in grading's one event format
+(grading/events.py): `ready` once, then per submission `test_start`, `test` per case and `done`.
 """
 
 from __future__ import annotations
@@ -16,14 +14,16 @@ import os
 import socket
 import sys
 from pathlib import Path
+from typing import Any
 
+from autograder.grading.events import event
 from autograder.grading.referee.remote import RefereePeer, RemoteNamespace
 from autograder.grading.sandbox.cases import run_case
 from autograder.grading.sandbox.cputime import CpuBudget, test_budget
 
 
-def _send(control: socket.socket, message: dict) -> None:
-    control.send(json.dumps(message).encode())
+def _send(control: socket.socket, kind: str, **fields: Any) -> None:
+    control.send(event(kind, **fields))
 
 
 def run_tests(control: socket.socket, request: dict, channel: socket.socket) -> None:
@@ -51,10 +51,10 @@ def run_tests(control: socket.socket, request: dict, channel: socket.socket) -> 
     for test_file, case, test_case in cases:
         if peer.stopped or phase.spent():
             break
-        _send(control, {"start": [test_file.name, case]})
+        _send(control, "test_start", file=test_file.name, case=case)
         peer.start_test(per_test)
         passed, message = run_case(test_file, test_case, namespace)
-        _send(control, {"test": [test_file.name, case], "passed": passed, "message": message})
+        _send(control, "test", file=test_file.name, case=case, passed=passed, message=message)
     if not peer.stopped:
         try:
             peer.send({"op": "bye"}, {})
@@ -62,12 +62,10 @@ def run_tests(control: socket.socket, request: dict, channel: socket.socket) -> 
             pass
     _send(
         control,
-        {
-            "done": True,
-            "timed_out": peer.timed_out,
-            "died": bool(peer.stopped),
-            "stopped": peer.stopped,
-        },
+        "done",
+        interrupted=peer.timed_out,
+        died=bool(peer.stopped),
+        stopped=peer.stopped,
     )
 
 
@@ -99,7 +97,7 @@ def main() -> None:
     except ImportError:
         pass
     _limit_memory()
-    _send(control, {"ready": True})
+    _send(control, "ready")
     while True:
         message, fds, _flags, _addr = socket.recv_fds(control, 1 << 20, 1)
         if not message:

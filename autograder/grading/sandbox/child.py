@@ -1,21 +1,13 @@
 """The sandboxed grading process: run a submission's code cells, then the tests, report events.
 
-Runs in a process forked by the zygote, after `isolate()`. It talks to the grading process over
-one socket, one JSON object per line (the events below). Everything it sends is untrusted data to
-the receiver, which validates it.
-
-  {"event": "sandbox", "applied": [...], "missing": [...]}
-  {"event": "cell", "index": k}                        about to run code cell k
-  {"event": "cell_error", "index": k, "type": "...", "message": "..."}
-  {"event": "cells_done", "interrupted_at": k | null}  k: the cell stopped by the time limit
-  {"event": "test_start", "file": "q1", "case": i}
-  {"event": "test", "file": "q1", "case": i, "passed": bool, "message": "..."}
-  {"event": "done", "interrupted": bool}
+Runs in a process forked by the zygote, after `isolate()`. It reports over one socket, one event
+per line in grading's one event format (grading/events.py: sandbox, cell, cell_error,
+cells_done, and test_start, test, done when the tests run here; fatal). Everything it sends is
+untrusted data to the receiver, which checks it.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import socket
@@ -23,6 +15,7 @@ import sys
 from typing import Any
 
 from autograder import ONE_THREAD
+from autograder.grading.events import event
 from autograder.grading.sandbox.cases import run_case
 from autograder.grading.sandbox.isolation import RLimits, isolate
 from autograder.grading.wire.student_side import serve
@@ -54,10 +47,9 @@ class _Reporter:
         if os.getpid() != self._pid:
             os._exit(0)
 
-    def send(self, **event: Any) -> None:
+    def send(self, kind: str, **fields: Any) -> None:
         self.exit_if_copy()
-        line = json.dumps(event, ensure_ascii=True) + "\n"
-        self._channel.sendall(line.encode("ascii"))
+        self._channel.sendall(event(kind, **fields))
 
 
 def _short(text: str) -> str:
@@ -110,7 +102,7 @@ def _run_cells(shell: Any, config: dict[str, Any], report: _Reporter, stop: dict
     for index, source in enumerate(config["cells"]):
         if index in skip or (end is not None and index >= end):
             continue
-        report.send(event="cell", index=index)
+        report.send("cell", index=index)
         result = shell.run_cell(source, store_history=False)
         report.exit_if_copy()
         if config["uid"] is not None:
@@ -120,7 +112,7 @@ def _run_cells(shell: Any, config: dict[str, Any], report: _Reporter, stop: dict
         error = result.error_before_exec or result.error_in_exec
         if error is not None:
             report.send(
-                event="cell_error",
+                "cell_error",
                 index=index,
                 type=type(error).__name__,
                 message=_short(str(error)),
@@ -138,7 +130,7 @@ def _run_tests(namespace: dict, config: dict[str, Any], report: _Reporter, stop:
         for case, test_case in enumerate(test_file.test_cases):
             if (test_file.name, case) in skip:
                 continue
-            report.send(event="test_start", file=test_file.name, case=case)
+            report.send("test_start", file=test_file.name, case=case)
             try:
                 passed, message = run_case(test_file, test_case, namespace)
             except KeyboardInterrupt:
@@ -146,7 +138,7 @@ def _run_tests(namespace: dict, config: dict[str, Any], report: _Reporter, stop:
             if stop["requested"]:
                 return False
             report.send(
-                event="test", file=test_file.name, case=case, passed=passed, message=_short(message)
+                "test", file=test_file.name, case=case, passed=passed, message=_short(message)
             )
     return True
 
@@ -166,7 +158,7 @@ def main(channel_fd: int, config: dict[str, Any]) -> None:
             config["workdir"], config["uid"], config["hidden"], RLimits(**config["limits"])
         )
         _clean_environment()
-        report.send(event="sandbox", applied=isolation.applied, missing=isolation.missing)
+        report.send("sandbox", applied=isolation.applied, missing=isolation.missing)
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(null, fd)
@@ -179,7 +171,7 @@ def main(channel_fd: int, config: dict[str, Any]) -> None:
             interrupted_at = _run_cells(shell, config, report, stop)
         except KeyboardInterrupt:
             interrupted_at = -1
-        report.send(event="cells_done", interrupted_at=interrupted_at)
+        report.send("cells_done", interrupted_at=interrupted_at)
         stop["requested"] = False
         if config["serve"]:
             serve(channel, shell.user_ns)
@@ -188,10 +180,10 @@ def main(channel_fd: int, config: dict[str, Any]) -> None:
             finished = _run_tests(shell.user_ns, config, report, stop)
         except KeyboardInterrupt:
             finished = False
-        report.send(event="done", interrupted=not finished)
+        report.send("done", interrupted=not finished)
     except BaseException as err:  # noqa: BLE001 - report any failure of the harness itself
         try:
-            report.send(event="fatal", type=type(err).__name__, message=_short(str(err)))
+            report.send("fatal", type=type(err).__name__, message=_short(str(err)))
         except OSError:
             pass
     finally:

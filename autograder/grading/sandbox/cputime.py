@@ -10,10 +10,13 @@ a CPU (other submissions, other jobs), it gets the rest. Wall-clock time is capp
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
 
 WALL_FACTOR = 3.0
+GRACE_SECONDS = 5.0
+"""How long an interrupted process gets to stop before it is killed."""
 _MIN_EXTENSION = 0.2
 
 
@@ -84,6 +87,42 @@ class CpuBudget:
     def spent(self) -> bool:
         """Whether the budget is used up (its CPU seconds, or its wall-clock cap)."""
         return time.monotonic() >= self.first_deadline and self.later_deadline() is None
+
+
+class Deadline:
+    """The time limit of one phase of process `pid` (the notebook, a test case): `seconds` of its
+    CPU time (`CpuBudget`); past them, interrupt it (SIGINT), and kill it (SIGKILL) if it has not
+    stopped `grace` seconds later. Wait until `at`, then call `expired`."""
+
+    EXTENDED, INTERRUPTED, KILLED = "extended", "interrupted", "killed"
+
+    def __init__(self, pid: int, seconds: float, grace: float = GRACE_SECONDS) -> None:
+        self.pid, self.grace = pid, grace
+        self._budget = CpuBudget(pid, seconds)
+        self.at = self._budget.first_deadline
+        self.interrupted = False
+
+    def expired(self) -> str:
+        """At `at`: a later `at` if the process still has CPU seconds (it was waiting for a CPU),
+        else interrupt it, or kill it if it was interrupted already; returns which was done."""
+        if self.interrupted:
+            _signal(self.pid, signal.SIGKILL)
+            return self.KILLED
+        later = self._budget.later_deadline()
+        if later is not None:
+            self.at = later
+            return self.EXTENDED
+        self.interrupted = True
+        _signal(self.pid, signal.SIGINT)
+        self.at = time.monotonic() + self.grace
+        return self.INTERRUPTED
+
+
+def _signal(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except ProcessLookupError:  # it ended by itself meanwhile
+        pass
 
 
 def test_budget(time_seconds: float) -> tuple[float, float]:
