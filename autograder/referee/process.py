@@ -1,7 +1,8 @@
 """The referee process: runs an assignment's tests against one student process at a time.
 
-Started once per grading thread (`Referee`), in the unpacked autograder's `files/` folder so the
-tests find the fixtures and the answer key; student code never runs here. Per submission it
+Started once per grading thread (`Referee`: forked by the grading zygote, whose imports it
+reuses, or else a new Python), in the unpacked autograder's `files/` folder so the tests find
+the fixtures and the answer key; student code never runs here. Per submission it
 receives the student process's socket and pid, runs every test case with `RemoteNamespace` as
 the notebook's globals, and reports each result as plain data over its control socket:
 
@@ -13,10 +14,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
 import time
+import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,7 @@ import autograder
 from autograder.referee.remote import RefereePeer, RemoteNamespace
 from autograder.sandbox.cases import run_case
 from autograder.sandbox.cputime import CpuBudget
+from autograder.sandbox.launcher import SandboxError, Zygote
 
 _ONE_THREAD = {v: "1" for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
 
@@ -101,8 +105,26 @@ def _limit_memory() -> None:
 
 
 def main() -> None:
-    control = socket.socket(fileno=int(sys.argv[1]))
-    files_dir = sys.argv[2]
+    serve(socket.socket(fileno=int(sys.argv[1])), sys.argv[2])
+
+
+def main_forked(control_fd: int, files_dir: str) -> None:
+    """`serve` in a process forked by the zygote (`Zygote.spawn_referee`); never returns."""
+    code = 1
+    try:
+        serve(socket.socket(fileno=control_fd), files_dir)
+        code = 0
+    except BaseException:  # noqa: BLE001 - reported in the zygote's log; the grader sees EOF
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def serve(control: socket.socket, files_dir: str) -> None:
+    """Run the tests of `files_dir` for each student process sent over `control`, until it
+    closes."""
     os.chdir(files_dir)
     sys.path.insert(0, files_dir)
     import numpy  # noqa: F401 - warm start
@@ -127,14 +149,34 @@ class RefereeError(RuntimeError):
 
 
 class Referee:
-    """A referee process for one grading thread; `run` grades one student process."""
+    """A referee process for one grading thread; `run` grades one student process.
 
-    def __init__(self, files_dir: Path) -> None:
+    With a `zygote`, the process is forked from it (a fraction of a second: NumPy, PyTorch and
+    otter are already imported); else it is a new Python.
+    """
+
+    def __init__(self, files_dir: Path, zygote: Zygote | None = None) -> None:
         self._files_dir = files_dir
+        self._zygote = zygote
         self._start()
 
     def _start(self) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self._process: subprocess.Popen | None = None
+        try:
+            if self._zygote is not None:
+                self.pid = self._zygote.spawn_referee(self._files_dir, theirs)
+            else:
+                self.pid = self._popen(theirs)
+        except SandboxError as err:
+            ours.close()
+            raise RefereeError(f"the referee process did not start: {err}") from err
+        self._control = ours
+        ready = self._receive(time.monotonic() + 120)
+        if ready is None or not ready.get("ready"):
+            raise RefereeError("the referee process did not start")
+
+    def _popen(self, theirs: socket.socket) -> int:
         package_parent = str(Path(autograder.__file__).resolve().parent.parent)
         env = {**os.environ, **_ONE_THREAD, "MPLBACKEND": "Agg"}
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [package_parent, env.get("PYTHONPATH")]))
@@ -151,10 +193,7 @@ class Referee:
             env=env,
         )
         theirs.close()
-        self._control = ours
-        ready = self._receive(time.monotonic() + 120)
-        if ready is None or not ready.get("ready"):
-            raise RefereeError("the referee process did not start")
+        return self._process.pid
 
     def _receive(self, deadline: float) -> dict | None:
         self._control.settimeout(max(0.01, deadline - time.monotonic()))
@@ -195,6 +234,15 @@ class Referee:
 
     def close(self) -> None:
         self._control.close()
+        if self._zygote is not None:
+            if self._zygote.wait_exit(self.pid, timeout=5) is None:
+                try:
+                    os.kill(self.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self._zygote.wait_exit(self.pid, timeout=5)
+            return
+        assert self._process is not None
         try:
             self._process.wait(timeout=5)
         except subprocess.TimeoutExpired:

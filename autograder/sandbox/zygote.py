@@ -2,9 +2,12 @@
 
 Started by `autograder.sandbox.launcher.Zygote` with a SOCK_SEQPACKET control socket whose file
 descriptor is the one argument.
-Requests: `{"config": {...}}` with one file descriptor attached (the child's channel); reply
-`{"spawned": pid}`. When a child ends: `{"exited": pid, "code": c, "signal": s}`. The zygote never
-imports the answer key (nnref) nor reads tests, so a child cannot find them in its memory.
+Requests: `{"config": {...}}` with one file descriptor attached (the child's channel), or
+`{"referee": files_dir}` with the referee's control socket attached (a trusted referee process,
+see autograder.referee.process: it starts with these imports done and reads the tests and the
+answer key only after the fork, in its own memory); reply `{"spawned": pid}`. When a child ends:
+`{"exited": pid, "code": c, "signal": s}`. The zygote never imports the answer key (nnref) nor
+reads tests, so a child cannot find them in its memory.
 """
 
 from __future__ import annotations
@@ -68,6 +71,20 @@ def _spawn(control: socket.socket, config: dict, channel_fd: int) -> None:
     _send(control, {"spawned": pid})
 
 
+def _spawn_referee(control: socket.socket, files_dir: str, control_fd: int) -> None:
+    pid = os.fork()
+    if pid == 0:  # never returns into the loop below
+        try:
+            control.close()
+            from autograder.referee.process import main_forked
+
+            main_forked(control_fd, files_dir)
+        finally:
+            os._exit(1)
+    os.close(control_fd)
+    _send(control, {"spawned": pid})
+
+
 def serve(control: socket.socket) -> None:
     """Answer spawn requests until the control socket closes; then exit."""
     while True:
@@ -78,7 +95,11 @@ def serve(control: socket.socket) -> None:
         message, fds, _flags, _addr = socket.recv_fds(control, 1 << 24, 1)
         if not message:
             return
-        _spawn(control, json.loads(message)["config"], fds[0])
+        request = json.loads(message)
+        if "referee" in request:
+            _spawn_referee(control, str(request["referee"]), fds[0])
+        else:
+            _spawn(control, request["config"], fds[0])
 
 
 def main() -> None:
