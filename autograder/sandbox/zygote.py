@@ -12,9 +12,11 @@ reads tests, so a child cannot find them in its memory.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import select
+import signal
 import socket
 import sys
 
@@ -56,13 +58,26 @@ def _reap(control: socket.socket) -> None:
         if pid == 0:
             return
         code = os.waitstatus_to_exitcode(status)
-        signal = -code if code < 0 else None
-        _send(control, {"exited": pid, "code": None if signal else code, "signal": signal})
+        sig = -code if code < 0 else None
+        _send(control, {"exited": pid, "code": None if sig else code, "signal": sig})
+
+
+_wakeup: list[int] = []
+"""The zygote's SIGCHLD self-pipe (read end, write end), which no child keeps."""
+
+
+def _forked() -> None:
+    """In a newly forked process: drop the zygote's SIGCHLD handler and wake-up pipe."""
+    signal.set_wakeup_fd(-1)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    for fd in _wakeup:
+        os.close(fd)
 
 
 def _spawn(control: socket.socket, config: dict, channel_fd: int) -> None:
     pid = os.fork()
     if pid == 0:
+        _forked()
         from autograder.sandbox.child import main as child_main
 
         control.close()
@@ -75,6 +90,7 @@ def _spawn_referee(control: socket.socket, files_dir: str, control_fd: int) -> N
     pid = os.fork()
     if pid == 0:  # never returns into the loop below
         try:
+            _forked()
             control.close()
             from autograder.referee.process import main_forked
 
@@ -86,11 +102,21 @@ def _spawn_referee(control: socket.socket, files_dir: str, control_fd: int) -> N
 
 
 def serve(control: socket.socket) -> None:
-    """Answer spawn requests until the control socket closes; then exit."""
+    """Answer spawn requests until the control socket closes; then exit.
+
+    Children are reaped as they end (SIGCHLD wakes the loop): the grader waits for each exit.
+    """
+    wake_read, wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    _wakeup[:] = [wake_read, wake_write]
+    signal.signal(signal.SIGCHLD, lambda *_args: None)  # a handler: the signal reaches the pipe
+    signal.set_wakeup_fd(wake_write, warn_on_full_buffer=False)
     while True:
-        ready, _, _ = select.select([control], [], [], 0.1)
+        ready, _, _ = select.select([control, wake_read], [], [])
+        if wake_read in ready:
+            with contextlib.suppress(BlockingIOError):
+                os.read(wake_read, 4096)
         _reap(control)
-        if not ready:
+        if control not in ready:
             continue
         message, fds, _flags, _addr = socket.recv_fds(control, 1 << 24, 1)
         if not message:
