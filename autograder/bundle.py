@@ -16,6 +16,8 @@ from pathlib import Path
 
 from otter.test_files import ExceptionTestFile
 
+from autograder.sandbox.cases import load_test_file
+
 CONFIG_FILE = "otter_config.json"
 SETTINGS_FILE = "autograder_settings.json"
 ENGINE_VERSION = "1"
@@ -93,7 +95,7 @@ class Bundle:
 
     def load_test_files(self) -> list[ExceptionTestFile]:
         """Fresh otter test-file objects (trusted copies), in question order."""
-        return [ExceptionTestFile.from_file(str(path)) for path in self.test_paths]
+        return [load_test_file(str(path)) for path in self.test_paths]
 
     @property
     def uses_referee(self) -> bool:

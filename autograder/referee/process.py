@@ -26,7 +26,7 @@ from typing import Any
 
 import autograder
 from autograder.referee.remote import RefereePeer, RemoteNamespace
-from autograder.sandbox.cases import run_case
+from autograder.sandbox.cases import load_test_file, run_case
 from autograder.sandbox.cputime import CpuBudget
 from autograder.sandbox.launcher import SandboxError, Zygote
 
@@ -51,8 +51,6 @@ def run_tests(control: socket.socket, request: dict, channel: socket.socket) -> 
     grader can run the remaining tests against a fresh one; the questions in `defer` (whose
     tests ended a process before) run last, so the others are not held up by them.
     """
-    from otter.test_files import ExceptionTestFile
-
     peer = RefereePeer(channel, int(request["pid"]))
     per_test, total = test_budget(float(request["time_seconds"]))
     phase = CpuBudget(peer.pid, total)
@@ -61,7 +59,7 @@ def run_tests(control: socket.socket, request: dict, channel: socket.socket) -> 
     defer = set(request.get("defer", []))
     cases = [
         (test_file, case, test_case)
-        for test_file in map(ExceptionTestFile.from_file, request["tests"])
+        for test_file in map(load_test_file, request["tests"])
         for case, test_case in enumerate(test_file.test_cases)
         if (test_file.name, case) not in skip
     ]
