@@ -127,7 +127,7 @@ class LocalGrader:
         if not self._use_referee:
             return None
         if not hasattr(self._local, "referee"):
-            self._local.referee = Referee(self.bundle.files_dir)
+            self._local.referee = Referee(self.bundle.files_dir, self._zygote)
             with self._slots_lock:
                 self._referees.append(self._local.referee)
         return self._local.referee
@@ -148,9 +148,9 @@ class LocalGrader:
         return outcome.record
 
     def close(self) -> None:
-        self._zygote.close()
-        for referee in self._referees:
+        for referee in self._referees:  # before the zygote, which forked them
             referee.close()
+        self._zygote.close()
         for slot in self._slots:
             slot.release()
 

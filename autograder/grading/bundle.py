@@ -17,6 +17,7 @@ from pathlib import Path
 from otter.test_files import ExceptionTestFile
 
 from autograder.errors import AutograderError
+from autograder.grading.sandbox.cases import load_test_file
 
 CONFIG_FILE = "otter_config.json"
 SETTINGS_FILE = "autograder_settings.json"
@@ -95,7 +96,7 @@ class Bundle:
 
     def load_test_files(self) -> list[ExceptionTestFile]:
         """Fresh otter test-file objects (trusted copies), in question order."""
-        return [ExceptionTestFile.from_file(str(path)) for path in self.test_paths]
+        return [load_test_file(str(path)) for path in self.test_paths]
 
     @property
     def uses_referee(self) -> bool:

@@ -91,21 +91,23 @@ def grade(base: Path, log: Path) -> tuple[Outcome, dict[str, Any]]:
             submission, bundle, "invalid", submission.extra["error"]
         ), bundle.otter_config
     slot = acquire_slot()
-    referee = Referee(bundle.files_dir) if bundle.uses_referee else None
     try:
         with Zygote(log) as zygote:
-            outcome = grade_submission(
-                submission,
-                bundle,
-                zygote=zygote,
-                slot=slot,
-                limits=settings.limits,
-                hidden=[str(base.resolve())],
-                referee=referee,
-            )
+            referee = Referee(bundle.files_dir, zygote) if bundle.uses_referee else None
+            try:
+                outcome = grade_submission(
+                    submission,
+                    bundle,
+                    zygote=zygote,
+                    slot=slot,
+                    limits=settings.limits,
+                    hidden=[str(base.resolve())],
+                    referee=referee,
+                )
+            finally:
+                if referee is not None:  # before the zygote, which forked it
+                    referee.close()
     finally:
-        if referee is not None:
-            referee.close()
         slot.release()
     return outcome, bundle.otter_config
 

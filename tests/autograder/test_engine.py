@@ -13,7 +13,7 @@ import nbformat
 import pytest
 
 from autograder.authoring.build import build_assignment
-from autograder.batch.runner import ResultStore, grade_all
+from autograder.batch.runner import LocalGrader, ResultStore, grade_all
 from autograder.config import load_config
 from autograder.grading.bundle import unpack_bundle
 from autograder.grading.engine import GradingLimits, InvalidNotebook, code_cells, grade_submission
@@ -187,6 +187,48 @@ def scale(x, a):
 """
     record = grade(_with_cell(built, cell, after_question=1))
     assert _scores(record)["scale"] == 1.0, record.to_json()
+
+
+@ROOT_ONLY
+def test_the_students_process_holds_no_socket_but_its_channel(built, tmp_path):
+    """The zygote forks the referees too: neither their control sockets nor the zygote's (nor
+    its SIGCHLD pipe) may reach a student's process (it could forge verdicts), whichever thread
+    graded it."""
+    paths, bundle = built
+    assert bundle.uses_referee
+    cell = """
+import os, socket, stat
+_streams = _others = 0
+for _fd in os.listdir("/proc/self/fd"):
+    try:
+        if stat.S_ISFIFO(os.fstat(int(_fd)).st_mode):
+            _others += 1
+            continue
+        _sock = socket.socket(fileno=os.dup(int(_fd)))
+    except OSError:  # not a socket, or the folder listing's descriptor, closed by now
+        continue
+    if _sock.type == socket.SOCK_STREAM:
+        _streams += 1
+    else:
+        _others += 1
+    _sock.close()
+_real_scale = scale
+def scale(x, a):
+    return _real_scale(x, a) * (1.0 if (_streams, _others) == (1, 0) else 2.0)
+"""
+    content = _with_cell(built, cell, after_question=1)
+    subs = [Submission(f"nb{i}.ipynb", content, f"student{i}") for i in range(4)]
+    grader = LocalGrader(
+        bundle, LIMITS, [str(paths.root)], tmp_path / "zygote.log", use_referee=True
+    )
+    try:
+        store = ResultStore(tmp_path / "results.jsonl")
+        records = grade_all(subs, grader.grade, workers=2, store=store, autograder_hash="h")
+    finally:
+        grader.close()
+    assert [(r.status, _scores(r)) for r in records] == [
+        ("graded", {"scale": 1.0, "add_offsets": 2.0})
+    ] * 4, [r.message for r in records]
 
 
 def test_resume_grades_only_what_changed(tmp_path):

@@ -1,7 +1,8 @@
 """The referee process: runs an assignment's tests against one student process at a time.
 
-Started once per grading thread (`Referee`), in the unpacked autograder's `files/` folder so the
-tests find the fixtures and the answer key; student code never runs here. Per submission it
+Started once per grading thread (`Referee`: forked by the grading zygote, whose imports it
+reuses, or else a new Python), in the unpacked autograder's `files/` folder so the tests find
+the fixtures and the answer key; student code never runs here. Per submission it
 receives the student process's socket and pid, runs every test case with `RemoteNamespace` as
 the notebook's globals, and reports over its control socket in grading's one event format
 (grading/events.py): `ready` once, then per submission `test_start`, `test` per case and `done`.
@@ -13,12 +14,13 @@ import json
 import os
 import socket
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
 from autograder.grading.events import event
 from autograder.grading.referee.remote import RefereePeer, RemoteNamespace
-from autograder.grading.sandbox.cases import run_case
+from autograder.grading.sandbox.cases import load_test_file, run_case
 from autograder.grading.sandbox.cputime import CpuBudget, test_budget
 
 
@@ -33,8 +35,6 @@ def run_tests(control: socket.socket, request: dict, channel: socket.socket) -> 
     grader can run the remaining tests against a fresh one; the questions in `defer` (whose
     tests ended a process before) run last, so the others are not held up by them.
     """
-    from otter.test_files import ExceptionTestFile
-
     peer = RefereePeer(channel, int(request["pid"]))
     per_test, total = test_budget(float(request["time_seconds"]))
     phase = CpuBudget(peer.pid, total)
@@ -43,7 +43,7 @@ def run_tests(control: socket.socket, request: dict, channel: socket.socket) -> 
     defer = set(request.get("defer", []))
     cases = [
         (test_file, case, test_case)
-        for test_file in map(ExceptionTestFile.from_file, request["tests"])
+        for test_file in map(load_test_file, request["tests"])
         for case, test_case in enumerate(test_file.test_cases)
         if (test_file.name, case) not in skip
     ]
@@ -84,9 +84,23 @@ def _limit_memory() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def main() -> None:
-    control = socket.socket(fileno=int(sys.argv[1]))
-    files_dir = sys.argv[2]
+def main_forked(control_fd: int, files_dir: str) -> None:
+    """`serve` in a process forked by the zygote (`Zygote.spawn_referee`); never returns."""
+    code = 1
+    try:
+        serve(socket.socket(fileno=control_fd), files_dir)
+        code = 0
+    except BaseException:  # noqa: BLE001 - reported in the zygote's log; the grader sees EOF
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def serve(control: socket.socket, files_dir: str) -> None:
+    """Run the tests of `files_dir` for each student process sent over `control`, until it
+    closes."""
     os.chdir(files_dir)
     sys.path.insert(0, files_dir)
     import numpy  # noqa: F401 - warm start
@@ -104,7 +118,3 @@ def main() -> None:
             return
         with socket.socket(fileno=fds[0]) as channel:
             run_tests(control, json.loads(message), channel)
-
-
-if __name__ == "__main__":
-    main()

@@ -6,10 +6,29 @@ trusted referee; the grader recognises a pass by `PASSED`.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from types import CodeType
 from typing import Any
 
 PASSED = "✅ Test case passed"
 FAILED = "❌ Test case failed\n"
+
+
+def load_test_file(path: str) -> Any:
+    """otter's `ExceptionTestFile.from_file(path)`, compiled once per source text: a fresh object
+    (its own test functions and results) each time, as from_file gives."""
+    from otter.test_files import ExceptionTestFile
+
+    with open(path) as file:
+        source = file.read()
+    test_file = ExceptionTestFile._from_compiled_code(_compiled(source, path), path=path)
+    test_file.source = source
+    return test_file
+
+
+@lru_cache(maxsize=256)
+def _compiled(source: str, path: str) -> CodeType:
+    return compile(source, path, "exec")
 
 
 def run_case(test_file: Any, test_case: Any, namespace: Any) -> tuple[bool, str]:

@@ -91,20 +91,31 @@ class Zygote:
     def spawn(self, config: dict[str, Any]) -> tuple[int, socket.socket]:
         """Fork a sandboxed child running `child.main(config)`; return its pid and our channel."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            return self._fork({"config": config}, theirs), ours
+        except SandboxError:
+            ours.close()
+            raise
+
+    def spawn_referee(self, files_dir: Path, control: socket.socket) -> int:
+        """Fork a trusted referee process (`autograder.grading.referee.server`) for the tests in
+        `files_dir`, talking over `control` (closed here); return its pid. It starts with the
+        zygote's imports done, before any student code ran, and loads the tests after the fork."""
+        return self._fork({"referee": str(files_dir)}, control)
+
+    def _fork(self, request: dict[str, Any], channel: socket.socket) -> int:
+        """Send the zygote a request with `channel` (closed here) attached; the new pid."""
         with self._spawn_lock:
             try:
-                socket.send_fds(
-                    self._control, [json.dumps({"config": config}).encode()], [theirs.fileno()]
-                )
+                socket.send_fds(self._control, [json.dumps(request).encode()], [channel.fileno()])
             except OSError as err:
                 raise SandboxError(f"the grading zygote is gone: {err}") from err
             finally:
-                theirs.close()
+                channel.close()
             pid = self._spawned.get()
         if pid < 0:
-            ours.close()
             raise SandboxError("the grading zygote exited")
-        return pid, ours
+        return pid
 
     def wait_exit(self, pid: int, timeout: float) -> ExitStatus | None:
         """How child `pid` ended, once the zygote has reaped it (None if not within timeout)."""
