@@ -1,7 +1,7 @@
 """Grade the sample submissions with plain `otter run` and with `autograder grade`, in one run.
 
     python benchmarks/grading.py [--assignment 01_nn_from_scratch] [--limit N] [--all]
-                                 [--time-limit S] [--workers 2] [--repeat 3]
+                                 [--time-limit S] [--workers 2] [--repeat 3] [--copies 1]
 
 Submissions: examples/submissions/NAME/*.ipynb, with expected.json beside them.
 1. Baseline: one `python -m otter run -a dist/NAME/NAME-autograder.zip -o TMP NB` process per
@@ -16,6 +16,8 @@ Submissions: examples/submissions/NAME/*.ipynb, with expected.json beside them.
    zygote and writes a fresh results store in a temporary folder, all inside the measured time.
    Each run's CPU seconds (this process and its children: zygote, sandboxed children, referees)
    and the load average at its start and end are printed beside its wall-clock seconds.
+   `--copies N` grades the timed submissions N times over in each of these runs (a bigger batch,
+   over which the zygote's start-up weighs less); otter run still grades each once.
 Students whose expected status is timeout or memory are left out of the timed runs (they mostly
 measure the time limit) and graded afterwards both ways, untimed; `--all` times them too.
 
@@ -70,6 +72,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2, help="workers of the parallel run")
     parser.add_argument(
         "--repeat", type=int, default=3, help="pairs of runs (1 worker, --workers workers)"
+    )
+    parser.add_argument(
+        "--copies", type=int, default=1, help="grade the timed submissions N times per run"
     )
     return parser.parse_args(argv)
 
@@ -280,12 +285,16 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
         )
     print(f"\n1. otter run, one process per submission, sequential ({len(timed)})", flush=True)
     otter_runs = otter_stage(timed, zip_path, limits.time_seconds, address_space_mb)
-    print(f"2. ours, 1 worker and {args.workers} workers, alternately, {args.repeat} times")
+    batch = timed * max(1, args.copies)
+    print(
+        f"2. ours ({len(batch)} submissions), 1 worker and {args.workers} workers, alternately, "
+        f"{args.repeat} times"
+    )
     ones, manys = [], []
     for _ in range(max(1, args.repeat)):
-        ones.append(engine_stage(timed, zip_path, questions, limits, hidden, workers=1))
+        ones.append(engine_stage(batch, zip_path, questions, limits, hidden, workers=1))
         print(f"  1 worker:  {ones[-1].describe()}", flush=True)
-        manys.append(engine_stage(timed, zip_path, questions, limits, hidden, args.workers))
+        manys.append(engine_stage(batch, zip_path, questions, limits, hidden, args.workers))
         print(f"  {args.workers} workers: {manys[-1].describe()}", flush=True)
     one = ones[0]
     if untimed:
@@ -318,7 +327,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     n = len(timed)
     otter_total = sum(otter_runs[s.student_id].seconds for s in timed)
     one_wall = statistics.median(run.wall for run in ones)
-    otter_each, ours_each = otter_total / n, one_wall / n
+    otter_each, ours_each = otter_total / n, one_wall / len(batch)
     ratio = ours_each / otter_each
     speedups = [a.wall / b.wall for a, b in zip(ones, manys, strict=True)]
     after_startup = [
@@ -331,7 +340,7 @@ def main(argv: list[str] | None = None) -> dict[str, float]:
     print(f"otter run:        {otter_total:7.1f} s, {otter_each:5.2f} s per submission")
     print(
         f"ours, 1 worker:   {one_wall:7.1f} s, {ours_each:5.2f} s per submission (median of "
-        f"{len(ones)} runs, start-up included)"
+        f"{len(ones)} runs of {len(batch)}, start-up included)"
     )
     print(
         f"ratio ours/otter run (s per submission, 1 worker) = {ratio:.2f} (goal <= {RATIO_GOAL}); "
