@@ -57,7 +57,10 @@ def compare_with_expected(records: list[GradeRecord], expected: dict[str, dict])
     return problems
 
 
-def _grade_samples(name: str, folder: Path, out: Path, paths, course, workers: int) -> SampleCheck:
+def _grade_samples(
+    name: str, folder: Path, out: Path, paths: ProjectPaths, course: CourseConfig, workers: int
+) -> SampleCheck:
+    """Grade `folder`'s samples into `out` and compare them with its expected.json."""
     check = SampleCheck(name, out=out)
     options = GradeOptions(name, [str(folder)], out, workers, SAMPLE_TIME_LIMIT, SAMPLE_MEMORY_MB)
     run = run_grade(options, paths, course)

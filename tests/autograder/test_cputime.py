@@ -22,7 +22,10 @@ def _python(code: str):
 
 @pytest.fixture
 def sleeper():
-    yield from _python("import time; time.sleep(60)")
+    """A process asleep (its start-up, which computes, is over before the test begins)."""
+    for process in _python("import time; time.sleep(60)"):
+        time.sleep(0.5)
+        yield process
 
 
 @pytest.fixture
@@ -43,6 +46,27 @@ def test_the_wall_clock_cap_ends_even_a_waiting_process(sleeper):
     time.sleep(WALL_FACTOR * 0.1 + 0.05)
     assert budget.later_deadline() is None
     assert budget.spent()
+
+
+@pytest.fixture
+def slow_worker():
+    """Computes a fifth of the time, as a process on a machine five times oversubscribed does."""
+    yield from _python(
+        "import time\n"
+        "while True:\n"
+        "    t = time.perf_counter()\n"
+        "    while time.perf_counter() - t < 0.02:\n"
+        "        pass\n"
+        "    time.sleep(0.08)\n"
+    )
+
+
+def test_past_the_wall_cap_a_process_still_computing_keeps_its_cpu_seconds(slow_worker):
+    budget = CpuBudget(slow_worker.pid, 0.5)
+    time.sleep(WALL_FACTOR * 0.5 + 0.3)
+    later = budget.later_deadline()
+    assert later is not None and later > budget.wall_end
+    assert budget.used() < 0.5
 
 
 def test_a_process_that_computes_uses_up_its_cpu_seconds(spinner):

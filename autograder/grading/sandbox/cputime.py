@@ -3,8 +3,10 @@ cut honest work short.
 
 A phase (the notebook, one test case) gets `seconds` of CPU time. When that much wall-clock time
 has passed, the process is stopped only if it really used its CPU seconds; if it was waiting for
-a CPU (other submissions, other jobs), it gets the rest. Wall-clock time is capped at
-`WALL_FACTOR` times the limit, which is also what ends code that sleeps or waits.
+a CPU (other submissions, other jobs), it gets the rest. Past `WALL_FACTOR` times the limit of
+wall clock, a process that is still computing (at least `IDLE_CPU_SHARE` of a core since the last
+check, however slowly the machine lets it) keeps its CPU seconds; one that is not (it sleeps or
+waits) is stopped: the wall clock ends idle code only, never slow honest work.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import time
 from pathlib import Path
 
 WALL_FACTOR = 3.0
+IDLE_CPU_SHARE = 0.02
+"""Below this share of one core since the last check, a process past the wall cap is idle."""
+_RECHECK_SECONDS = 1.0
 GRACE_SECONDS = 5.0
 """How long an interrupted process gets to stop before it is killed."""
 _MIN_EXTENSION = 0.2
@@ -66,6 +71,7 @@ class CpuBudget:
         now = time.monotonic()
         self.wall_end = now + WALL_FACTOR * seconds
         self._start_cpu = self._measure(pid)
+        self._last = (self._start_cpu, now)
         self.first_deadline = now + seconds
 
     def used(self) -> float | None:
@@ -74,15 +80,22 @@ class CpuBudget:
         return None if now is None or self._start_cpu is None else now - self._start_cpu
 
     def later_deadline(self) -> float | None:
-        """At a deadline: a later one if the process still has CPU seconds left, else None."""
+        """At a deadline: a later one if the process still has CPU seconds left and, past the
+        wall cap, is still computing; else None."""
         used = self._measure(self.pid)
         if used is None or self._start_cpu is None:
             return None
         left = self.seconds - (used - self._start_cpu)
         now = time.monotonic()
-        if left <= 0 or now >= self.wall_end:
+        last_used, last_time = self._last
+        self._last = (used, now)
+        if left <= 0:
             return None
-        return min(now + max(left, _MIN_EXTENSION), self.wall_end)
+        later = now + max(left, _MIN_EXTENSION)
+        if now < self.wall_end:
+            return min(later, self.wall_end)
+        share = (used - last_used) / max(now - last_time, 1e-3)
+        return min(later, now + _RECHECK_SECONDS) if share >= IDLE_CPU_SHARE else None
 
     def spent(self) -> bool:
         """Whether the budget is used up (its CPU seconds, or its wall-clock cap)."""
