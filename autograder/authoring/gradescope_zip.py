@@ -5,7 +5,7 @@ it (reproducibly, with `normalize_zip`) so that it holds, besides otter's setup.
 environment.yml, otter_config.json, tests/ and files/ (unchanged):
   autograder/...           the grading package and what it imports (`engine_modules`): the
                            package's __init__.py, errors.py and grading/; imported from source/
-  autograder_settings.json grading.yml's limits and question order (`gradescope_run.Settings`)
+  autograder_settings.json grading.yml's limits and question order (`bundle.Settings`)
   run_autograder           `RUN_AUTOGRADER`: otter's conda env when mamba exists (otter's lines),
                            else `python3` on PATH; then
                            `python -m autograder.grading.gradescope_run`

@@ -8,7 +8,7 @@ record as plain data (`GradeRecord.to_json()`); the client turns it back into a 
 writes results.jsonl as local grading does. A submission whose task still fails after its
 retries, or whose workers all died while grading it (`KilledWorker`), gets an `error` record.
 
-Only `grade_command` imports this module, and only for `--scheduler`.
+Only `batch.command` imports this module, and only for `--scheduler`.
 """
 
 from __future__ import annotations
