@@ -74,11 +74,6 @@ class CpuBudget:
         self._last = (self._start_cpu, now)
         self.first_deadline = now + seconds
 
-    def used(self) -> float | None:
-        """CPU seconds used since the budget began (None if the process is gone)."""
-        now = self._measure(self.pid)
-        return None if now is None or self._start_cpu is None else now - self._start_cpu
-
     def later_deadline(self) -> float | None:
         """At a deadline: a later one if the process still has CPU seconds left and, past the
         wall cap, is still computing; else None."""
