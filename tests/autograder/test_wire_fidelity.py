@@ -156,6 +156,11 @@ def a_dict_that_holds_itself(env):
     return [out is d, out["self"] is d]
 
 
+def library_function_as_an_argument(env):
+    x = np.linspace(-2, 2, 5)
+    return [env["apply"](np.tanh, x), env["apply"](np.maximum, x, 0.0)]
+
+
 def nan_values_round_trip(env):
     d = {"x": float("nan"), "a": np.array([np.nan, 1.0])}
     env["identity"](d)
@@ -304,6 +309,11 @@ CASES = [
         nested_tuple_of_arrays,
     ),
     Case("a_dict_that_holds_itself", "def identity(x):\n    return x\n", a_dict_that_holds_itself),
+    Case(
+        "library_function_as_an_argument",
+        "def apply(f, *args):\n    return f(*args)\n",
+        library_function_as_an_argument,
+    ),
     Case("nan_values_round_trip", "def identity(x):\n    return x\n", nan_values_round_trip),
 ]
 
@@ -377,6 +387,7 @@ def _forged_reply(reply) -> Exception:
         {"$d": [], "m": 1},  # the referee's array (id 1) claimed to be a dict
         {"$a": 0, "m": 5},  # an id of the referee's namespace the referee never gave out
         [{"$a": 0, "m": -1}, {"$a": 0, "m": -2}],  # one array sent as two objects
+        {"$lib": "numpy.tanh"},  # a library function for the referee to call
     ],
 )
 def test_identities_the_student_process_forges_are_refused(reply):

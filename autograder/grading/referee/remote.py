@@ -6,7 +6,8 @@ containers of them, tensors by value) arrive as real, trusted objects; anything 
 Mutable data keeps one identity on both sides (see wire/mirror.py): what the student's code does
 to an argument, to a result or to an object kept from an earlier call reaches the referee's
 object, as it would in one process. Only data and the student's own objects are sent to the
-student's process: a function of the referee's is refused, so nothing of the answer key can be
+student's process: a function of the referee's is refused (a library function such as `np.tanh`
+travels by name and the student's process uses its own), so nothing of the answer key can be
 called, or kept, from there.
 """
 
@@ -24,6 +25,7 @@ import numpy as np
 from autograder.errors import AutograderError
 from autograder.grading.sandbox.cputime import Deadline
 from autograder.grading.wire.frames import PeerGone, WireError, recv_frame
+from autograder.grading.wire.library import library_name
 from autograder.grading.wire.rpc import Peer, RemoteError, remote_error
 
 _BUILTIN_ERRORS = {
@@ -60,6 +62,9 @@ class RefereePeer(Peer):
     def encode_other(self, value: Any) -> dict:
         if isinstance(value, RemoteObject):
             return {"$ref": value._ident}
+        name = library_name(value)
+        if name is not None:
+            return {"$lib": name}
         raise TypeError(
             f"a {type(value).__name__} of the test's cannot be passed to the student's code: "
             "pass data, or the student's own objects"

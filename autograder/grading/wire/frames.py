@@ -8,7 +8,8 @@ with tagged objects:
   list, `{"$t": [...]}` tuple, `{"$d": [[k, v], ...]}` dict, `{"$c": [re, im]}` complex,
   `{"$a": i}` ndarray, `{"$s": i}` NumPy scalar, `{"$tensor": i, "rg": bool}` torch tensor (by
   value: the graph does not travel), `{"$rng": state}` NumPy Generator (PCG64) by value,
-  `{"$ref": id, "type": "...", "callable": bool}` an object that stays in the student's process.
+  `{"$ref": id, "type": "...", "callable": bool}` an object that stays in the student's process,
+  `{"$lib": "numpy.tanh"}` a library function, looked up by name where it arrives (library.py).
 
 With a `Mirror` (see mirror.py) mutable values keep their identity: a dict, list (`{"$l": [...]}`),
 ndarray (with `"ro": true` when read-only) or Generator carries `"m": id`, and one the other side
@@ -196,7 +197,7 @@ class Decoder:
             return self._tensor(self._array(body), bool(node.get("rg")))
         if tag == "$rng":
             return self._generator(self.decode(body, depth + 1))
-        if tag == "$ref":
+        if tag in ("$ref", "$lib"):
             return self._on_ref(node)
         raise WireError(f"unknown value tag {tag!r}")
 

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from autograder.grading.wire.frames import PeerGone, WireError, recv_frame
+from autograder.grading.wire.library import library_object
 from autograder.grading.wire.rpc import Peer
 
 MAX_ITEMS = 1_000_000
@@ -61,6 +62,11 @@ class StudentPeer(Peer):
         return self._export_ids[key]
 
     def decode_ref(self, node: dict) -> Any:
+        if "$lib" in node:
+            try:
+                return library_object(node["$lib"])
+            except ValueError as err:
+                raise WireError(str(err)) from None
         ident = node.get("$ref")
         if type(ident) is not int or ident not in self._exported:
             raise WireError("unknown object reference")
