@@ -114,7 +114,7 @@ def canvas_assignment_header(title: str, assignment_id: str) -> str:
         return f"{title} ({assignment_id})"
     if _TITLE_WITH_ID.fullmatch(title):
         raise ValueError(
-            f"the title {title!r} ends like a Canvas assignment id: Canvas would import into "
-            "assignment id in parentheses; pass --canvas-assignment-id"
+            f"Canvas would read the end of the title {title!r} as an assignment id and import "
+            "into another assignment: pass --canvas-assignment-id"
         )
     return title
