@@ -127,11 +127,13 @@ def check_lms_options(options: GradeOptions, title: str) -> Roster | None:
 
 @dataclass(frozen=True)
 class GradeRun:
-    """What one `autograder grade` produced: a record per submission, in input order, and the
-    output files by name."""
+    """What one `autograder grade` produced: a record per submission, in input order, the
+    output files by name and the report they were written from (its rows: one per roster
+    student with a roster)."""
 
     records: list[GradeRecord]
     outputs: dict[str, Path]
+    report: Report
 
 
 def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) -> GradeRun:
@@ -195,4 +197,4 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
         print(line)
     for name, path in outputs.items():
         print(f"  {name:12s} {path}")
-    return GradeRun(records, outputs)
+    return GradeRun(records, outputs, report)

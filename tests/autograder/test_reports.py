@@ -90,6 +90,7 @@ def test_grades_csv_has_one_row_per_student_sorted_with_every_score(records, tmp
     rows = _read_csv(write_grades_csv(Report(records, POINTS, TITLE), tmp_path / "grades.csv"))
     assert rows[0] == [
         "student_id", "name", "email", "file", "q_a", "q_b", "total", "max", "status", "message",
+        "matched_by",
     ]  # fmt: skip
     assert [r[0] for r in rows[1:]] == ["s01", "s02", "s03", "s10"]
     by_id = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
