@@ -2,7 +2,8 @@
 
 Run: `.venv/bin/python examples/make_submissions.py [--out DIR] [NAME ...]` (default: every
 assignment of grading.yml into examples/submissions). It writes `DIR/NAME/<student_id>.ipynb`,
-one file per student of `plan(NAME)`, and removes other notebooks in `DIR/NAME/`. Runs in seconds,
+one file per student of `plan(NAME)`, and `DIR/NAME/roster.csv`, the demo's class list
+(`roster_text`), and removes other notebooks in `DIR/NAME/`. Runs in seconds,
 needs neither otter nor a kernel. The expected scores (`expected.json`) are derived separately by
 `examples/expected_scores.py`, which grades each student's `Student.graded_as`.
 

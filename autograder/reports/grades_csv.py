@@ -1,11 +1,13 @@
-"""grades.csv: one row per submission, one column per question, for the course staff.
+"""grades.csv: one row per submission (with a roster: per roster student), one column per
+question, for the course staff.
 
 Columns: student_id, name, email, file, <question>... (in the report's order), total, max,
 status, message, matched_by (with a roster: the `matching.MATCH_ORDER` step that matched the
-row's submission; "" for a `missing` row or without a roster). Rows sorted by student_id; UTF-8; csv module quoting. A question a record lacks
-scores 0; `total` is the record's total (the working parts' score also for timeout/memory);
-`max` is the report's max points; `message` is on one line. Every text cell is guarded
-(`report.csv_row`): no student id, name, email, file name or message starts a formula.
+row's submission; "" for a `missing` row or without a roster). Rows sorted by student_id;
+UTF-8; csv module quoting. A question a record lacks scores 0; `total` is the record's total
+(the working parts' score also for timeout/memory); `max` is the report's max points; `message`
+is on one line. Every text cell is guarded (`report.csv_row`): no student id, name, email, file
+name or message starts a formula.
 """
 
 from __future__ import annotations

@@ -85,7 +85,7 @@ def _counts_line(records: list[GradeRecord]) -> str:
     missing = counts.pop("missing")
     line = f"{len(records) - missing} submissions: "
     line += ", ".join(f"{n} {s}" for s, n in counts.items())
-    return line + (f"; {missing} roster students submitted nothing" if missing else "")
+    return line + (f"; {missing} on the roster submitted nothing" if missing else "")
 
 
 def summary_table(report: Report) -> str:

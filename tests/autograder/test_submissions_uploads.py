@@ -5,19 +5,12 @@ import io
 import zipfile
 
 from autograder.authoring.zipfiles import write_reproducible_zip
-from autograder.grading.submissions import OTTER_ZIP_MARKER, discover
-
-STAMP = "2026_12_01T10_00_00_123456"
+from autograder.grading.submissions import discover
+from tests.autograder.otter_exports import STAMP, otter_export
 
 
 def otter_zip(notebook: bytes, stem: str = "01_nn") -> bytes:
-    """A zip as `grader.export()` writes it: the notebook, otter's log and its marker."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr(f"{stem}.ipynb", notebook)
-        archive.writestr(".OTTER_LOG", b"log")
-        archive.writestr(OTTER_ZIP_MARKER, f"{stem}_{STAMP}.zip")
-    return buffer.getvalue()
+    return otter_export(notebook, stem)
 
 
 def by_id(found):
