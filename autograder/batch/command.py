@@ -144,10 +144,10 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
     from autograder.reports.unmatched import terminal_lines
 
     assignment = course.assignment(options.assignment)
+    roster = check_lms_options(options, assignment.title)
     zip_path = paths.autograder_zip(options.assignment)
     if not zip_path.is_file():
         raise MissingBuild(f"{zip_path} is missing: run `autograder build {options.assignment}`")
-    roster = check_lms_options(options, assignment.title)
     found = discover_and_warn(options.inputs)
     limits = GradingLimits(
         time_seconds=options.time_limit or course.limits.time_seconds,

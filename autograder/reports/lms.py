@@ -44,7 +44,11 @@ def write_canvas_csv(report: Report, path: Path | str) -> Path:
 
 
 def _split_name(name: str) -> tuple[str, str]:
-    """(first, last) split on the last space; a one-word name is all first name."""
+    """(first, last): "Last, First" (Canvas's sortable name) split on the comma, otherwise on the
+    last space; a one-word name is all first name."""
+    if "," in name:
+        last, _, first = name.partition(",")
+        return first.strip(), last.strip()
     first, _, last = name.strip().rpartition(" ")
     return (first.strip(), last) if first else (last, "")
 

@@ -146,6 +146,7 @@ def test_moodle_csv_columns_names_and_feedback(records, tmp_path):
     assert by_email["ada@example.org"] == [
         "Ada King", "Lovelace", "ada@example.org", "13", "13/18 points; graded",
     ]  # fmt: skip
+    assert by_email["jörg@example.org"][:2] == ["Jörg", "Müller"]  # "Last, First" as Canvas
     assert by_email["jörg@example.org"][3:] == ["4", "4/18 points; ran out of time"]
 
 

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from autograder import cli
 from autograder.grading.records import GradeRecord, QuestionRecord
 from autograder.reports.matching import roll_call
 from autograder.reports.roster import RosterError, load_roster
@@ -104,6 +105,18 @@ def test_unreadable_or_empty_roster(tmp_path):
         load_roster(tmp_path / "nope.csv")
     with pytest.raises(RosterError, match="is empty"):
         load_roster(write(tmp_path, "\n\n"))
+
+
+def test_the_grade_command_stops_on_a_bad_roster_or_lms_option_before_grading(tmp_path, capsys):
+    notebook = write(tmp_path, "{}", "alice.ipynb")
+    roster = write(tmp_path, "id,name\na,A\na,B\n")
+    base = ["grade", "01_nn_from_scratch", str(notebook), "--out", str(tmp_path / "out")]
+    assert cli.main([*base, "--roster", str(roster)]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "students share an identity" in err and "id 'a' on lines 2, 3" in err
+    assert cli.main([*base, "--canvas-assignment-id", "12a"]) == cli.EXIT_USAGE
+    assert "a Canvas assignment id is digits, not '12a'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()  # nothing graded, nothing written
 
 
 # matching
