@@ -440,19 +440,22 @@ def _from_plain_zip(source: _Zip, entries: list[_Member]) -> list[_Found]:
     paths = [m.parts for m in entries]
     shared_top = len({p[0] for p in paths}) == 1 and all(len(p) > 1 for p in paths)
     own_stem = Path(source.label).stem
-    found = []
+    found, gradescope_folders = [], 0
     for member in entries:
         inside_root = member.parts[1:] if shared_top else member.parts
         student_id = _folder_student(inside_root)
-        if len(inside_root) > 1 and _GRADESCOPE_FOLDER.fullmatch(inside_root[0]):
-            source.warnings.append(
-                f"{source.display(member.info.filename)}: in a submission_<id> folder, but the zip "
-                f"has no {GRADESCOPE_METADATA} (a Gradescope export without its metadata?): "
-                "the student id is the folder name, which names no student"
-            )
+        gradescope_folders += len(inside_root) > 1 and bool(
+            _GRADESCOPE_FOLDER.fullmatch(student_id)
+        )
         inside = student_id != own_stem
         who = _Identity(student_id, named_inside_zip=inside, plain_zip=source.label)
         found.extend(source.submissions(member, who))
+    if gradescope_folders:
+        source.warnings.append(
+            f"{source.label}: {gradescope_folders} notebooks in submission_<id> folders but no "
+            f"{GRADESCOPE_METADATA} (a Gradescope export without its metadata?): their student "
+            "ids are the folder names, which name no student"
+        )
     return found
 
 

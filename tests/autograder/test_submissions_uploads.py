@@ -105,4 +105,5 @@ def test_gradescope_export_without_metadata_says_so(tmp_path):
     found = discover([export])
     assert sorted(by_id(found)) == ["submission_1", "submission_2"]
     assert all(s.extra["named_inside_zip"] == "true" for s in found.submissions)
-    assert sum("submission_metadata.yml" in w for w in found.warnings) == 2
+    (warning,) = found.warnings
+    assert "2 notebooks in submission_<id> folders but no submission_metadata.yml" in warning
