@@ -1,0 +1,122 @@
+"""Which submissions share code: winnowed k-gram fingerprints of the normalised tokens.
+
+Every run of `K` consecutive tokens is hashed (BLAKE2b, 8 bytes: the same in every run, unlike
+`hash()`); winnowing (Schleimer, Wilkerson and Aiken, SIGMOD 2003, as MOSS does) keeps the
+smallest hash of every `WINDOW` consecutive ones, so any shared run of `K + WINDOW - 1` = 17
+tokens or more is found whatever surrounds it, and the order of the functions does not matter.
+A pair's score is the Dice coefficient of the two fingerprint sets, 2 |A & B| / (|A| + |B|):
+1.0 for the same code, near 0 for code written apart; both sides' coverage (|A & B| / |A|, and
+for B) are kept for the report. Pairs are found through an index from fingerprint to
+submissions, so unrelated pairs cost nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from autograder.similarity.normalise import Token
+
+K = 12
+WINDOW = 6
+
+
+def _hash(gram: tuple[str, ...]) -> int:
+    digest = hashlib.blake2b("\x00".join(gram).encode("utf-8", "surrogatepass"), digest_size=8)
+    return int.from_bytes(digest.digest(), "big")
+
+
+def _winnow(texts: Sequence[str], offset: int, chosen: dict[int, list[int]]) -> None:
+    """Add the winnowed fingerprints of one statement's tokens `texts` (starting at token
+    `offset` of the submission) to `chosen`; a statement shorter than `K` tokens is one
+    fingerprint, so short functions are compared too."""
+    hashes = [_hash(tuple(texts[i : i + K])) for i in range(max(1, len(texts) - K + 1))]
+    last = -1
+    for start in range(max(1, len(hashes) - WINDOW + 1)):
+        window = hashes[start : start + WINDOW]
+        low = min(window)
+        pick = start + max(i for i, value in enumerate(window) if value == low)  # rightmost
+        if pick != last:
+            chosen[hashes[pick]].append(offset + pick)
+            last = pick
+
+
+def fingerprints(tokens: Sequence[Token]) -> dict[int, list[int]]:
+    """Winnowed fingerprints of `tokens`, statement by statement: hash -> the token positions
+    where its k-gram starts."""
+    chosen: dict[int, list[int]] = defaultdict(list)
+    start = 0
+    for end in range(1, len(tokens) + 1):
+        here = tokens[start]
+        if end == len(tokens) or (tokens[end].cell, tokens[end].statement) != (
+            here.cell,
+            here.statement,
+        ):
+            _winnow([token.text for token in tokens[start:end]], start, chosen)
+            start = end
+    return dict(chosen)
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two submissions (indexes into the compared list, `a < b`) and how much they share."""
+
+    a: int
+    b: int
+    shared: int
+    score: float
+    coverage_a: float
+    coverage_b: float
+
+
+def rank(prints: Sequence[dict[int, list[int]]]) -> list[Pair]:
+    """Every pair sharing at least one fingerprint, highest score first (ties: more shared
+    fingerprints, then input order)."""
+    holders: dict[int, list[int]] = defaultdict(list)
+    for index, found in enumerate(prints):
+        for value in found:
+            holders[value].append(index)
+    shared: dict[tuple[int, int], int] = defaultdict(int)
+    for indexes in holders.values():
+        for i, a in enumerate(indexes):
+            for b in indexes[i + 1 :]:
+                shared[a, b] += 1
+    pairs = []
+    for (a, b), count in shared.items():
+        size_a, size_b = len(prints[a]), len(prints[b])
+        score = 2 * count / (size_a + size_b)
+        pairs.append(Pair(a, b, count, score, count / size_a, count / size_b))
+    return sorted(pairs, key=lambda p: (-p.score, -p.shared, p.a, p.b))
+
+
+@dataclass(frozen=True)
+class Region:
+    """A run of shared code: the token ranges `[start, end)` on each side, numbered in order
+    of side a."""
+
+    number: int
+    a: tuple[int, int]
+    b: tuple[int, int]
+
+
+def regions(prints_a: dict[int, list[int]], prints_b: dict[int, list[int]]) -> list[Region]:
+    """The shared code of two submissions as matching regions: each shared fingerprint covers
+    `K` tokens on both sides; neighbouring fingerprints on side a that continue a run on side b
+    are merged."""
+    matches = sorted(
+        (start_a, start_b)
+        for value in prints_a.keys() & prints_b.keys()
+        for start_a in prints_a[value]
+        for start_b in prints_b[value]
+    )
+    runs: list[list[int]] = []  # [a_start, a_end, b_start, b_end]
+    for start_a, start_b in matches:
+        if runs:
+            run = runs[-1]
+            if start_a <= run[1] and run[2] <= start_b <= run[3]:
+                run[1], run[3] = max(run[1], start_a + K), max(run[3], start_b + K)
+                continue
+        runs.append([start_a, start_a + K, start_b, start_b + K])
+    return [Region(n, (r[0], r[1]), (r[2], r[3])) for n, r in enumerate(runs, start=1)]
