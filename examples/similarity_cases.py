@@ -189,7 +189,8 @@ COMMENTS = [
 NAME_STYLES = ("{}", "{}_", "my_{}", "{}_val", "tmp_{}")
 
 
-def _answer_cells(notebook: dict[str, Any]) -> list[dict[str, Any]]:
+def answer_cells(notebook: dict[str, Any]) -> list[dict[str, Any]]:
+    """The cells students fill in (tagged `otter_answer_cell`), in order."""
     return [
         cell
         for cell in notebook["cells"]
@@ -262,7 +263,7 @@ def _restyle(source: str, rng: random.Random, style: str) -> str:
 
 def _with_sources(notebook: dict[str, Any], sources: list[str]) -> dict[str, Any]:
     result = copy.deepcopy(notebook)
-    for cell, source in zip(_answer_cells(result), sources, strict=True):
+    for cell, source in zip(answer_cells(result), sources, strict=True):
         cell["source"] = source
     return result
 
@@ -274,7 +275,7 @@ def independent_class(handout: dict[str, Any], n: int, seed: int = 0) -> list[di
     for _ in range(n):
         style = rng.choice(NAME_STYLES)
         bodies = {name: rng.choice(ways) for name, ways in BODIES.items()}
-        sources = [_restyle(_fill(_source(c), bodies), rng, style) for c in _answer_cells(handout)]
+        sources = [_restyle(_fill(_source(c), bodies), rng, style) for c in answer_cells(handout)]
         students.append(_with_sources(handout, sources))
     return students
 
@@ -303,4 +304,4 @@ def _disguise(source: str, rng: random.Random) -> str:
 def disguised_copy(notebook: dict[str, Any], seed: int = 0) -> dict[str, Any]:
     """A copy of `notebook` renamed, reordered and re-commented (see module doc)."""
     rng = random.Random(seed)
-    return _with_sources(notebook, [_disguise(_source(c), rng) for c in _answer_cells(notebook)])
+    return _with_sources(notebook, [_disguise(_source(c), rng) for c in answer_cells(notebook)])
