@@ -3,7 +3,10 @@
 Every run of `K` consecutive tokens is hashed (BLAKE2b, 8 bytes: the same in every run, unlike
 `hash()`); winnowing (Schleimer, Wilkerson and Aiken, SIGMOD 2003, as MOSS does) keeps the
 smallest hash of every `WINDOW` consecutive ones, so any shared run of `K + WINDOW - 1` = 17
-tokens or more is found whatever surrounds it, and the order of the functions does not matter.
+tokens or more is found whatever surrounds it. Fingerprints are taken statement by statement
+(top-level statements of a cell: a function, a loop, an assignment): none spans two, so the
+order of the functions does not matter, and a statement shorter than `K` tokens is one
+fingerprint of its own.
 A pair's score is the Dice coefficient of the two fingerprint sets, 2 |A & B| / (|A| + |B|):
 1.0 for the same code, near 0 for code written apart; both sides' coverage (|A & B| / |A|, and
 for B) are kept for the report. Pairs are found through an index from fingerprint to
@@ -28,7 +31,11 @@ def _hash(gram: tuple[str, ...]) -> int:
     return int.from_bytes(digest.digest(), "big")
 
 
-def _winnow(texts: Sequence[str], offset: int, chosen: dict[int, list[int]]) -> None:
+Prints = dict[int, list[tuple[int, int]]]
+"""A submission's fingerprints: hash -> the token ranges `[start, end)` its k-gram covers."""
+
+
+def _winnow(texts: Sequence[str], offset: int, chosen: Prints) -> None:
     """Add the winnowed fingerprints of one statement's tokens `texts` (starting at token
     `offset` of the submission) to `chosen`; a statement shorter than `K` tokens is one
     fingerprint, so short functions are compared too."""
@@ -39,14 +46,14 @@ def _winnow(texts: Sequence[str], offset: int, chosen: dict[int, list[int]]) -> 
         low = min(window)
         pick = start + max(i for i, value in enumerate(window) if value == low)  # rightmost
         if pick != last:
-            chosen[hashes[pick]].append(offset + pick)
+            span = (offset + pick, offset + min(pick + K, len(texts)))
+            chosen[hashes[pick]].append(span)
             last = pick
 
 
-def fingerprints(tokens: Sequence[Token]) -> dict[int, list[int]]:
-    """Winnowed fingerprints of `tokens`, statement by statement: hash -> the token positions
-    where its k-gram starts."""
-    chosen: dict[int, list[int]] = defaultdict(list)
+def fingerprints(tokens: Sequence[Token]) -> Prints:
+    """Winnowed fingerprints of `tokens`, statement by statement (see `Prints`)."""
+    chosen: Prints = defaultdict(list)
     start = 0
     for end in range(1, len(tokens) + 1):
         here = tokens[start]
@@ -71,7 +78,7 @@ class Pair:
     coverage_b: float
 
 
-def rank(prints: Sequence[dict[int, list[int]]]) -> list[Pair]:
+def rank(prints: Sequence[Prints]) -> list[Pair]:
     """Every pair sharing at least one fingerprint, highest score first (ties: more shared
     fingerprints, then input order)."""
     holders: dict[int, list[int]] = defaultdict(list)
@@ -101,22 +108,23 @@ class Region:
     b: tuple[int, int]
 
 
-def regions(prints_a: dict[int, list[int]], prints_b: dict[int, list[int]]) -> list[Region]:
+def regions(prints_a: Prints, prints_b: Prints) -> list[Region]:
     """The shared code of two submissions as matching regions: each shared fingerprint covers
-    `K` tokens on both sides; neighbouring fingerprints on side a that continue a run on side b
-    are merged."""
+    its k-gram's tokens on both sides; a fingerprint that overlaps or adjoins the previous run
+    on side a and continues it forward on side b is merged into it (a reordered function
+    starts a region of its own)."""
     matches = sorted(
-        (start_a, start_b)
+        (span_a, span_b)
         for value in prints_a.keys() & prints_b.keys()
-        for start_a in prints_a[value]
-        for start_b in prints_b[value]
+        for span_a in prints_a[value]
+        for span_b in prints_b[value]
     )
     runs: list[list[int]] = []  # [a_start, a_end, b_start, b_end]
-    for start_a, start_b in matches:
+    for (start_a, end_a), (start_b, end_b) in matches:
         if runs:
             run = runs[-1]
             if start_a <= run[1] and run[2] <= start_b <= run[3]:
-                run[1], run[3] = max(run[1], start_a + K), max(run[3], start_b + K)
+                run[1], run[3] = max(run[1], end_a), max(run[3], end_b)
                 continue
-        runs.append([start_a, start_a + K, start_b, start_b + K])
+        runs.append([start_a, end_a, start_b, end_b])
     return [Region(n, (r[0], r[1]), (r[2], r[3])) for n, r in enumerate(runs, start=1)]

@@ -87,8 +87,9 @@ def _line(kind: str, tag: str, text: str) -> str:
 
 
 def _collapsed(hidden: int) -> str:
-    """The marker for `hidden` consecutive handout (or blank) lines left out, if any."""
-    return _line("ln starter", "", f"... {hidden} line(s) of the handout") if hidden else ""
+    """The marker for `hidden` consecutive lines left out (handout, comments, blank), if any."""
+    text = f"... {hidden} line(s) not compared (handout, comments, blank)"
+    return _line("ln starter", "", text) if hidden else ""
 
 
 def _side_html(code: Code, spans: list[tuple[int, int]], numbers: list[int]) -> str:
