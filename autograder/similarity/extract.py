@@ -58,10 +58,12 @@ class Skipped:
 @dataclass(frozen=True)
 class Handout:
     """The starter code: the names of the functions the handout defines (students must keep
-    them, so they are not normalised) and the normalised tokens of each of its lines."""
+    them, so they are not normalised), the normalised tokens of each of its lines, and its code
+    cells' sources (a submission's cell equal to one of them is not even tokenised)."""
 
     functions: frozenset[str]
     lines: frozenset[tuple[str, ...]]
+    sources: frozenset[str]
 
     @classmethod
     def from_notebook(cls, content: bytes) -> Handout:
@@ -73,7 +75,7 @@ class Handout:
             for source in sources
             for line in _by_line(cell_tokens(source, 0, functions)).values()
         )
-        return cls(functions, lines)
+        return cls(functions, lines, frozenset(sources))
 
 
 def _by_line(tokens: list[Token]) -> dict[int, tuple[str, ...]]:
@@ -134,6 +136,8 @@ def own_code(submission: Submission, handout: Handout) -> Code | Skipped:
     kept: list[Cell] = []
     tokens: list[Token] = []
     for index, source in cells:
+        if source in handout.sources:
+            continue
         found = cell_tokens(source, len(kept), handout.functions)
         lines = _by_line(found)
         own = frozenset(i for i, texts in lines.items() if texts not in handout.lines)
