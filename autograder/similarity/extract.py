@@ -19,8 +19,9 @@ from autograder.errors import AutograderError
 from autograder.grading.records import Submission
 from autograder.similarity.normalise import Token, cell_tokens, defined_functions
 
-MAX_CODE_CHARS = 1_000_000
-"""More code than this in one notebook (a 1 MB generated cell) is skipped, not compared."""
+MAX_CODE_CHARS = 300_000
+"""More code than this in one notebook (ten times a real one; a pasted data dump, a generated
+cell) is skipped, not compared: every notebook then takes at most a second or two."""
 
 
 class NotebookError(AutograderError, ValueError):

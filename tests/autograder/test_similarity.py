@@ -19,7 +19,7 @@ from autograder.paths import project_paths
 from autograder.reports.escape import for_html
 from autograder.similarity.command import SimilarOptions, run_similar
 from autograder.similarity.compare import fingerprints, rank, regions
-from autograder.similarity.extract import Code, Handout, Skipped, own_code
+from autograder.similarity.extract import MAX_CODE_CHARS, Code, Handout, Skipped, own_code
 from autograder.similarity.normalise import cell_tokens
 from examples.similarity_cases import answer_cells, disguised_copy, independent_class
 from tests.build_once import built_root
@@ -82,6 +82,27 @@ def test_code_that_does_not_parse_or_tokenise_still_gives_tokens():
     unclosed = "y = f(1,\nz = 'open"
     assert "ones" in _texts(magic)
     assert _texts(unclosed)[:3] == ["V", "=", "V"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "(" * 20_000 + "1" + ")" * 20_000,  # too deep for the parser
+        "-" * 50_000 + "1",
+        "if 1:\n" + "".join(" " * i + "if 1:\n" for i in range(1, 120)) + " " * 120 + "pass\n",
+        'x = """never closed\n',
+        "\x00\ud800 = 1\n",
+    ],
+)
+def test_hostile_code_is_tokenised_without_running_or_crashing(source):
+    assert _texts(source)
+
+
+def test_a_notebook_with_too_much_code_is_skipped(handout, handout_notebook):
+    notebook = _with_answer(handout_notebook, "x = 1\n" * (MAX_CODE_CHARS // 6 + 1))
+    skipped = own_code(Submission("big.ipynb", json.dumps(notebook).encode(), "big"), handout)
+    assert isinstance(skipped, Skipped)
+    assert f"more than {MAX_CODE_CHARS:,} characters of code" in skipped.reason
 
 
 def test_handout_lines_are_not_the_students_own_even_with_renamed_parameters(
@@ -195,7 +216,7 @@ class _Tags(html.parser.HTMLParser):
 def test_the_page_escapes_hostile_code_ids_and_file_names(tmp_path, handout_notebook):
     hostile = (
         '    s = "</script><script>alert(1)</script>"\n'
-        "    t = '<img src=x onerror=alert(2)>'  # </pre><iframe src=//evil>\n"
+        "    t = '<img src=x onerror=alert(2)>\ud800\x1b'  # </pre><iframe src=//evil>\n"
         "    return X @ W + b + len(s) + len(t)\n"
     )
     subs = tmp_path / "subs"
@@ -211,6 +232,7 @@ def test_the_page_escapes_hostile_code_ids_and_file_names(tmp_path, handout_note
     parser.feed(page)
     assert not parser.tags & {"script", "img", "iframe", "b"}
     assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "\\ud800" in page  # a lone surrogate (valid JSON) shown, the page still written
     assert for_html(name) in page
     assert "http" not in page and "<link" not in page  # self-contained
     with outputs["similarity"].open(encoding="utf-8") as stream:
