@@ -62,14 +62,11 @@ def run_similar(
     prints = []
     for submission in found.submissions:
         code = own_code(submission, handout)
-        marks = fingerprints(code.tokens) if isinstance(code, Code) else {}
         if isinstance(code, Skipped):
             skipped.append(code)
-        elif not marks:
-            skipped.append(Skipped(submission, "too little code of its own to compare"))
-        else:
+        else:  # an own line has tokens, so at least one fingerprint
             codes.append(code)
-            prints.append(marks)
+            prints.append(fingerprints(code.tokens))
     pairs = rank(prints)
     shown = [
         ShownPair(number, pair, regions(prints[pair.a], prints[pair.b]))

@@ -1,7 +1,8 @@
-"""The student's own code as a stream of normalised tokens: what a renaming cannot change.
+"""A code cell as a stream of normalised tokens: what a renaming cannot change.
 
 Each code cell is tokenised whole (Python's `tokenize`; its syntax tree from `ast.parse` tells
-which names it binds), and only the tokens on the student's own lines are kept. Normalised:
+which names it binds and where each top-level statement starts); `extract` then keeps the tokens
+of the student's own lines. Normalised:
 
 - a name the cell binds (parameters, assignment, loop, `with`/`except` and comprehension targets,
   the functions and classes it defines) becomes `V`, except the names `keep` lists (the
@@ -105,7 +106,9 @@ def _parse(source: str) -> _Parsed:
     return _Parsed(_bound_names(tree), docstrings, starts)
 
 
-def _normal_name(name: str, after_dot: bool, bound: frozenset[str] | None, keep: frozenset[str]):
+def _normal_name(
+    name: str, after_dot: bool, bound: frozenset[str] | None, keep: frozenset[str]
+) -> str:
     if after_dot or keyword.iskeyword(name) or name in keep:
         return name
     if bound is None:
