@@ -16,6 +16,7 @@ submissions, so unrelated pairs cost nothing.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -54,15 +55,11 @@ def _winnow(texts: Sequence[str], offset: int, chosen: Prints) -> None:
 def fingerprints(tokens: Sequence[Token]) -> Prints:
     """Winnowed fingerprints of `tokens`, statement by statement (see `Prints`)."""
     chosen: Prints = defaultdict(list)
-    start = 0
-    for end in range(1, len(tokens) + 1):
-        here = tokens[start]
-        if end == len(tokens) or (tokens[end].cell, tokens[end].statement) != (
-            here.cell,
-            here.statement,
-        ):
-            _winnow([token.text for token in tokens[start:end]], start, chosen)
-            start = end
+    offset = 0
+    for _, statement in itertools.groupby(tokens, key=lambda token: (token.cell, token.statement)):
+        texts = [token.text for token in statement]
+        _winnow(texts, offset, chosen)
+        offset += len(texts)
     return dict(chosen)
 
 
