@@ -254,6 +254,12 @@ def test_cli_similar_writes_the_report_and_rejects_an_unknown_assignment(tmp_pat
     assert "no such file or folder" in capsys.readouterr().err
 
 
+def test_an_assignment_never_built_is_a_usage_error(tiny_paths, capsys):
+    argv = ["--root", str(tiny_paths.root), "similar", "tiny", str(SAMPLES), "--out", "x"]
+    assert cli.main(argv) == cli.EXIT_USAGE
+    assert "run `autograder build tiny`" in capsys.readouterr().err
+
+
 @pytest.mark.slow
 def test_grade_with_similarity_writes_the_report_beside_the_grades(tmp_path):
     root = built_root(ASSIGNMENT)
