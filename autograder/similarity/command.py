@@ -68,10 +68,11 @@ def run_similar(
             codes.append(code)
             prints.append(fingerprints(code.tokens))
     pairs = rank(prints)
-    shown = [
-        ShownPair(number, pair, regions(prints[pair.a], prints[pair.b]))
-        for number, pair in enumerate(pairs[: options.shown], start=1)
-    ]
+    shown = []
+    for number, pair in enumerate(pairs[: options.shown], start=1):
+        a, b = pair.a, pair.b
+        found = regions(prints[a], prints[b], codes[a].tokens, codes[b].tokens)
+        shown.append(ShownPair(number, pair, found))
     options.out.mkdir(parents=True, exist_ok=True)
     title = f"Similarity: {options.assignment}"
     outputs = {

@@ -105,11 +105,46 @@ class Region:
     b: tuple[int, int]
 
 
-def regions(prints_a: Prints, prints_b: Prints) -> list[Region]:
-    """The shared code of two submissions as matching regions: each shared fingerprint covers
-    its k-gram's tokens on both sides; a fingerprint that overlaps or adjoins the previous run
-    on side a and continues it forward on side b is merged into it (a reordered function
-    starts a region of its own)."""
+def _same(tokens_a: Sequence[Token], i: int, tokens_b: Sequence[Token], j: int) -> bool:
+    return tokens_a[i].text == tokens_b[j].text
+
+
+def _statement(tokens: Sequence[Token], i: int) -> tuple[int, int]:
+    return tokens[i].cell, tokens[i].statement
+
+
+def _extend(run: list[int], tokens_a: Sequence[Token], tokens_b: Sequence[Token]) -> None:
+    """Grow a run `[a_start, a_end, b_start, b_end]` both ways over the same tokens on both
+    sides, within the statements it starts and ends in: winnowing finds shared code, but its
+    fingerprints need not cover all of it."""
+    first_a, first_b = _statement(tokens_a, run[0]), _statement(tokens_b, run[2])
+    while (
+        run[0] > 0
+        and run[2] > 0
+        and _statement(tokens_a, run[0] - 1) == first_a
+        and _statement(tokens_b, run[2] - 1) == first_b
+        and _same(tokens_a, run[0] - 1, tokens_b, run[2] - 1)
+    ):
+        run[0], run[2] = run[0] - 1, run[2] - 1
+    last_a, last_b = _statement(tokens_a, run[1] - 1), _statement(tokens_b, run[3] - 1)
+    while (
+        run[1] < len(tokens_a)
+        and run[3] < len(tokens_b)
+        and _statement(tokens_a, run[1]) == last_a
+        and _statement(tokens_b, run[3]) == last_b
+        and _same(tokens_a, run[1], tokens_b, run[3])
+    ):
+        run[1], run[3] = run[1] + 1, run[3] + 1
+
+
+def regions(
+    prints_a: Prints, prints_b: Prints, tokens_a: Sequence[Token], tokens_b: Sequence[Token]
+) -> list[Region]:
+    """The shared code of two submissions (their fingerprints and tokens) as matching regions:
+    each shared fingerprint covers its k-gram's tokens on both sides; a fingerprint that
+    overlaps or adjoins the previous run on side a and continues it forward on side b is merged
+    into it (a reordered function starts a region of its own); each run then grows over the
+    same tokens around it, within its first and last statement."""
     matches = sorted(
         (span_a, span_b)
         for value in prints_a.keys() & prints_b.keys()
@@ -124,4 +159,6 @@ def regions(prints_a: Prints, prints_b: Prints) -> list[Region]:
                 run[1], run[3] = max(run[1], end_a), max(run[3], end_b)
                 continue
         runs.append([start_a, end_a, start_b, end_b])
+    for run in runs:
+        _extend(run, tokens_a, tokens_b)
     return [Region(n, (r[0], r[1]), (r[2], r[3])) for n, r in enumerate(runs, start=1)]

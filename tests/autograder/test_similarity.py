@@ -146,7 +146,7 @@ def test_a_renamed_reordered_recommented_copy_ranks_above_every_independent_pair
     original = {line for cell in codes[5].cells for line in cell.lines}
     same = {cell.lines[i] for cell in codes[12].cells for i in cell.own} & original
     assert all(set(line.strip()) <= set("return{}()[] ") for line in same)
-    shared = regions(prints[5], prints[12])
+    shared = regions(prints[5], prints[12], codes[5].tokens, codes[12].tokens)
     assert len(shared) >= len(
         answer_cells(handout_notebook)
     )  # reordered: one region or more a cell
