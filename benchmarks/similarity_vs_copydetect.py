@@ -20,6 +20,7 @@ first (`examples.similarity_cases`). Compared:
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import io
 import json
 import logging
@@ -81,6 +82,8 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=30)
     parser.add_argument("--seeds", type=int, default=3)
     args = parser.parse_args()
+    if importlib.util.find_spec("copydetect") is None:
+        sys.exit("copydetect is not installed: .venv/bin/pip install copydetect==0.5.0")
     logging.disable(logging.WARNING)  # copydetect logs every file it reads
     handout_file = project_paths().student_dir(ASSIGNMENT) / f"{ASSIGNMENT}.ipynb"
     handout_bytes = handout_file.read_bytes()
