@@ -2,8 +2,9 @@
 
   autograder build [NAME...]   solutions/NAME -> assignments/NAME (student), dist/NAME (autograder)
   autograder verify [NAME...]  prove each assignment sound (see autograder.authoring.verify)
-  autograder grade NAME SUBMISSIONS... --out DIR   batch-grade notebooks, folders or LMS zips
-  autograder similar NAME SUBMISSIONS... --out DIR similarity report of the students' own code
+  autograder grade NAME SUBMISSIONS... --out DIR [--roster FILE]   batch-grade notebooks,
+                               folders or LMS zips; a row per roster student
+  autograder similar NAME SUBMISSIONS... --out DIR   similarity report of the students' own code
   autograder demo              build every assignment, grade the sample submissions, train nnref
 Without NAME, every assignment in grading.yml; `--root DIR` points at another project.
 Exit status: 0 all good, 1 an assignment failed, 2 bad usage, configuration or input.
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from autograder.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, AutograderError
+from autograder.reports.lms_rows import MOODLE_IDENTIFIERS
 
 if TYPE_CHECKING:
     from autograder.config import CourseConfig
@@ -51,6 +53,24 @@ def _parser() -> argparse.ArgumentParser:
         "--scheduler",
         metavar="ADDRESS",
         help="grade on the Dask cluster of this scheduler (tcp://HOST:8786); --workers is unused",
+    )
+    grade.add_argument(
+        "--roster",
+        type=Path,
+        help="class list: a Canvas gradebook export or a CSV with id, name, email, ... "
+        "(every student gets a row; submissions from nobody on it go to unmatched.csv)",
+    )
+    grade.add_argument(
+        "--canvas-assignment-id",
+        default="",
+        metavar="ID",
+        help="the Canvas assignment's id, for canvas.csv's 'Title (ID)' column",
+    )
+    grade.add_argument(
+        "--moodle-identifier",
+        choices=list(MOODLE_IDENTIFIERS),
+        default="email",
+        help="the user field moodle.csv identifies students by (default: email)",
     )
     grade.add_argument(
         "--similarity", action="store_true", help="also write the similarity report into --out"
@@ -91,6 +111,9 @@ def _run(args: argparse.Namespace) -> int:
             args.time_limit,
             args.memory_limit,
             args.scheduler,
+            roster=args.roster,
+            canvas_assignment_id=args.canvas_assignment_id,
+            moodle_identifier=args.moodle_identifier,
         )
         run_grade(options, paths, course)
         if args.similarity:
