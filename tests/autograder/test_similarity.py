@@ -9,6 +9,7 @@ import copy
 import csv
 import html.parser
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -168,6 +169,20 @@ def test_samples_are_compared_and_the_broken_ones_skipped_with_their_reason(tmp_
     assert "skipped pete_invalid_json" in out and "invalid JSON" in out
     assert "skipped quinn_empty" in out and "empty file" in out
     assert "skipped carol_blank" in out and "no code beyond the handout's starter code" in out
+
+
+def test_a_disguised_copy_of_a_sample_scores_as_high_as_any_pair_of_the_samples(tmp_path):
+    subs = tmp_path / "subs"
+    shutil.copytree(SAMPLES, subs)
+    alice = json.loads((SAMPLES / "alice_correct.ipynb").read_bytes())
+    _write(subs, "zed_copier", disguised_copy(alice, seed=0))
+    outputs = run_similar(SimilarOptions(ASSIGNMENT, [str(subs)], tmp_path / "out"), PATHS)
+    with outputs["similarity"].open(encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    copy = next(
+        r for r in rows if {r["student_a"], r["student_b"]} == {"alice_correct", "zed_copier"}
+    )
+    assert float(copy["score"]) == max(float(row["score"]) for row in rows) == 1.0
 
 
 @pytest.mark.parametrize(
