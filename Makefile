@@ -43,6 +43,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/training_epoch.py
 	$(PY) benchmarks/grading.py
+	$(PY) benchmarks/similarity.py
 
 clean:
 	rm -rf $(VENV) dist build out *.egg-info
