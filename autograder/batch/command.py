@@ -18,6 +18,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.batch import adjustments
 from autograder.batch.progress import Progress
 from autograder.batch.runner import (
     RESULTS_FILE,
@@ -36,7 +37,6 @@ from autograder.grading.submissions import Discovery, SubmissionsError, discover
 from autograder.paths import ProjectPaths
 from autograder.reports import write_reports
 from autograder.reports.escape import for_terminal
-from autograder.reports.report import Report
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,12 @@ class GradeOptions:
     time_limit: float | None = None
     memory_limit: int | None = None
     scheduler: str | None = None
+    manual_scores: Path | None = None
+    """The filled scores sheet of the written answers (`autograder manual` writes it)."""
+    submitted_at: Path | None = None
+    """A CSV of submission times (student, submitted_at) for the late policy."""
+    publish: bool = False
+    """The grades are published: feedback pages show what `after_published` allows."""
 
 
 def _hidden_paths(paths: ProjectPaths, inputs: list[str], out: Path) -> list[str]:
@@ -110,6 +116,14 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
     if not zip_path.is_file():
         raise MissingBuild(f"{zip_path} is missing: run `autograder build {options.assignment}`")
     found = discover_and_warn(options.inputs)
+    adjust = adjustments.prepare(
+        assignment,
+        paths,
+        found.submissions,
+        manual_scores=options.manual_scores,
+        submitted_at=options.submitted_at,
+        published=options.publish,
+    )
     limits = GradingLimits(
         time_seconds=options.time_limit or course.limits.time_seconds,
         memory_mb=options.memory_limit or course.limits.memory_mb,
@@ -142,9 +156,13 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
             finally:
                 progress.close()
         points = bundle.question_points()
-    report = Report(records, points, assignment.title, course.feedback.hidden_test_output)
+    report = adjustments.report(adjust, records, points, course, assignment)
     outputs = write_reports(report, options.out)
+    answers = adjustments.save_answers(adjust, submissions, options.out)
+    outputs.update({"answers": answers} if answers else {})
     print(summary_table(report))
+    for line in adjustments.notes(report, options.assignment, options.out):
+        print(line)
     for name, path in outputs.items():
         print(f"  {name:12s} {path}")
     return GradeRun(records, outputs)

@@ -1,9 +1,11 @@
 """Gradebook imports: a Canvas gradebook CSV and a Moodle grade import CSV.
 
 Every record gets a number (a timeout/memory/error record its working parts' score, an invalid
-one 0): an LMS needs a score for every student. Rows sorted by student_id; UTF-8. Every text
-cell (names, ids, emails, the LMS identity columns, headers) is guarded against formula injection
-(`report.csv_row`); the points stay numbers.
+one 0): an LMS needs a score for every student. The number is `Report.total` (with the points
+given by hand, less the late penalty); a record whose written answers are not all scored yet is
+left out (`Report.gradebook`), so the LMS keeps its grade until the total is final. Rows sorted
+by student_id; UTF-8. Every text cell (names, ids, emails, the LMS identity columns, headers) is
+guarded against formula injection (`report.csv_row`); the points stay numbers.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def write_canvas_csv(report: Report, path: Path | str) -> Path:
         writer = csv.writer(stream)
         writer.writerow(csv_row([*CANVAS_FIXED_COLUMNS, report.title]))
         writer.writerow(csv_row(["    Points Possible", "", "", "", "", report.max_points]))
-        for r in report.by_student:
+        for r in report.gradebook:
             writer.writerow(
                 csv_row(
                     [
@@ -38,7 +40,7 @@ def write_canvas_csv(report: Report, path: Path | str) -> Path:
                         r.extra.get("sis_user_id", ""),
                         r.extra.get("sis_login_id", ""),
                         r.extra.get("section", ""),
-                        r.total,
+                        report.total(r),
                     ]
                 )
             )
@@ -56,7 +58,8 @@ def write_moodle_csv(report: Report, path: Path | str) -> Path:
 
     Columns `First name,Last name,ID number,Email address,Assignment: <title> (Real),
     Feedback: <title>`; ID number is the student_id; the feedback is one line such as
-    "31/40 points; ran out of time", out of the report's max points.
+    "31/40 points; ran out of time", out of the report's max points, then the late note and the
+    comments given by hand ("q_written: 4/5: cite your numbers").
     """
     path = Path(path)
     max_points = format_points(report.max_points)
@@ -68,9 +71,10 @@ def write_moodle_csv(report: Report, path: Path | str) -> Path:
                 + [f"Assignment: {report.title} (Real)", f"Feedback: {report.title}"]
             )
         )
-        for r in report.by_student:
-            feedback = f"{format_points(r.total)}/{max_points} points; {STATUS_WORDS[r.status]}"
-            writer.writerow(
-                csv_row([*_split_name(r.name), r.student_id, r.email, r.total, feedback])
-            )
+        for r in report.gradebook:
+            total, late = report.total(r), report.late_of(r).note
+            feedback = f"{format_points(total)}/{max_points} points; {STATUS_WORDS[r.status]}"
+            feedback += f"; {late}" if late else ""
+            feedback += "".join(f"; {note}" for note in report.manual_notes(r))
+            writer.writerow(csv_row([*_split_name(r.name), r.student_id, r.email, total, feedback]))
     return path

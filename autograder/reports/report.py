@@ -3,10 +3,12 @@ share: ordering, number and message formatting, status words, CSV rows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 from autograder.grading.records import GradeRecord
+from autograder.manual.scores import ManualGrades
+from autograder.policy.late import LateOutcome
 from autograder.reports.escape import for_spreadsheet
 
 STATUS_WORDS = {
@@ -23,17 +25,68 @@ STATUS_WORDS = {
 class Report:
     """A grading run as the writers see it: the records (input order), the points of each
     auto-graded question (the autograder zip's order), the assignment's title and how much
-    hidden-test detail students may see (grading.yml's `feedback.hidden_test_output`)."""
+    hidden-test detail students may see (grading.yml's `feedback.hidden_test_output`).
+
+    `manual`: the questions graded by hand and the points people gave; `late`: the late policy's
+    outcome per student id; `published`: the grades are published, so hidden-test detail that
+    `after_published` allows is shown (`hidden_detail`)."""
 
     records: list[GradeRecord]
     points: dict[str, float]
     title: str
     hidden_test_output: str = "never"
+    manual: ManualGrades = field(default_factory=ManualGrades)
+    late: Mapping[str, LateOutcome] = field(default_factory=dict)
+    published: bool = False
 
     @property
     def max_points(self) -> float:
-        """The assignment's auto-graded points: every total is out of this."""
-        return float(sum(self.points.values()))
+        """The assignment's points, auto-graded and graded by hand: every total is out of this."""
+        return float(sum(self.points.values()) + sum(self.manual.points.values()))
+
+    @property
+    def gradebook(self) -> list[GradeRecord]:
+        """The records the gradebook imports get, by student id: all but those with written
+        answers not scored yet (their total is not final; the LMS keeps its grade meanwhile)."""
+        return [r for r in self.by_student if not self.pending(r)]
+
+    @property
+    def hidden_detail(self) -> str:
+        """How much hidden-test detail the pages show now: `after_published` is "never" until the
+        grades are published."""
+        if self.hidden_test_output == "after_published" and not self.published:
+            return "never"
+        return self.hidden_test_output
+
+    def late_of(self, record: GradeRecord) -> LateOutcome:
+        """The late policy's outcome for `record` (nothing known: an empty outcome)."""
+        return self.late.get(record.student_id, LateOutcome())
+
+    def pending(self, record: GradeRecord) -> list[str]:
+        """`record`'s written answers nobody scored yet (its total is not final)."""
+        return self.manual.pending(record.student_id)
+
+    def manual_notes(self, record: GradeRecord) -> list[str]:
+        """`question: points/max: comment` for each written answer of `record` given a comment."""
+        notes = []
+        for question, points in self.manual.points.items():
+            score = self.manual.score(record.student_id, question)
+            if score.comment and score.points is not None:
+                given = f"{format_points(score.points)}/{format_points(points)}"
+                notes.append(f"{question}: {given}: {one_line(score.comment)}")
+        return notes
+
+    def before_penalty(self, record: GradeRecord) -> float:
+        """Auto-graded points plus the points given by hand so far."""
+        return record.total + self.manual.total(record.student_id)
+
+    def penalty(self, record: GradeRecord) -> float:
+        """Points the late policy takes from `record`."""
+        return self.late_of(record).penalty(self.before_penalty(record))
+
+    def total(self, record: GradeRecord) -> float:
+        """`record`'s grade: auto-graded plus hand-graded points, less the late penalty."""
+        return self.before_penalty(record) - self.penalty(record)
 
     @property
     def by_student(self) -> list[GradeRecord]:

@@ -90,6 +90,7 @@ def test_grades_csv_has_one_row_per_student_sorted_with_every_score(records, tmp
     rows = _read_csv(write_grades_csv(Report(records, POINTS, TITLE), tmp_path / "grades.csv"))
     assert rows[0] == [
         "student_id", "name", "email", "file", "q_a", "q_b", "total", "max", "status", "message",
+        "submitted_at", "days_late", "penalty", "late_note",
     ]  # fmt: skip
     assert [r[0] for r in rows[1:]] == ["s01", "s02", "s03", "s10"]
     by_id = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
@@ -106,7 +107,7 @@ def test_grades_csv_keeps_rows_on_one_line_and_defuses_formulas(records, tmp_pat
     records.append(_record("s04", "error", [], message='=HYPERLINK("http://x")\r\nboom'))
     path = write_grades_csv(Report(records, POINTS, TITLE), tmp_path / "grades.csv")
     assert len(path.read_text(encoding="utf-8").splitlines()) == 1 + len(records)
-    assert _read_csv(path)[4][-1] == '\'=HYPERLINK("http://x") | boom'
+    assert _read_csv(path)[4][9] == '\'=HYPERLINK("http://x") | boom'
 
 
 def test_grades_csv_writes_fractional_points_without_float_noise(tmp_path):
@@ -197,10 +198,14 @@ def test_feedback_page_shows_hidden_tests_per_setting(records, tmp_path):
     assert HIDDEN_SECRET not in never and "q_b - 2" not in never and "<details>" not in never
     assert "q_b - 1" in never  # public tests are listed
 
-    published, published_parsed = page_of("after_published")
-    assert "2 hidden tests: 1 passed" in published_parsed.text
+    unpublished, _ = page_of("after_published")
+    assert unpublished == never  # until the grades are published: what "never" shows
+
+    out = tmp_path / "published"
+    report = Report(records, POINTS, TITLE, "after_published", published=True)
+    published = write_feedback_pages(report, out)[2].read_text(encoding="utf-8")
+    assert "2 hidden tests: 1 passed" in _Parsed(published).text
     details = published.index("<details>")
-    assert "shown after grades are published" in published[details:]
     assert published.index(HIDDEN_SECRET) > details and "<details open" not in published
 
     always, always_parsed = page_of("always")
