@@ -3,7 +3,9 @@
 Grading runs in threads on this machine, or with `--scheduler ADDRESS` on a Dask cluster
 (`autograder.batch.cluster`). Either way DIR receives results.jsonl (one record per submission,
 written as they come: a rerun resumes), grades.csv, canvas.csv, moodle.csv, feedback/STUDENT.html
-(+ index.html), summary.png, summary.md.
+(+ index.html), summary.png, summary.md, and for an assignment with written answers
+written_answers.json (for `autograder manual`). `batch.adjustments` adds the points given by
+hand (`--manual-scores`), the late policy (`--submitted-at`) and publishing (`--publish`).
 
 What reaches the terminal from students (file names, ids in warnings and errors) goes through
 `reports.escape.for_terminal`: shown on one line, never run by the terminal.
@@ -161,8 +163,8 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
     answers = adjustments.save_answers(adjust, submissions, options.out)
     outputs.update({"answers": answers} if answers else {})
     print(summary_table(report))
-    for line in adjustments.notes(report, options.assignment, options.out):
-        print(line)
     for name, path in outputs.items():
         print(f"  {name:12s} {path}")
+    for line in adjustments.notes(report, options.assignment, options.out):
+        print(line)
     return GradeRun(records, outputs)
