@@ -7,7 +7,8 @@ assignment's keys win):
       timezone: Europe/Zurich   # IANA name: due dates and times without an offset are read in it
       grace_minutes: 15         # submitted up to this long after the due time: not late
       penalty_per_day: 10       # percent of the score per day late (a started day counts) ...
-      curve: [10, 25, 50]       # ... or percent on day 1, 2, 3 (later days: the last one)
+      curve: [10, 25, 50]       # ... or percent on day 1, 2, 3 (later days: the last one); an
+                              # assignment's penalty_per_day or curve replaces the course's
       cap: 50                   # the penalty never takes more than this percent (default 100)
     assignments:
       NAME:
@@ -193,21 +194,27 @@ def parse_late_policy(course: Any, assignment: Any, key: str, fail: Fail) -> Lat
         unknown = sorted(map(str, set(raw) - allowed))
         if unknown:
             raise fail(where, f"unknown key(s) {unknown}; expected some of {sorted(allowed)}")
-    merged = {**(course or {}), **(assignment or {})}
+    course, assignment = course or {}, assignment or {}
+    for level in (course, assignment):
+        if "penalty_per_day" in level and "curve" in level:
+            raise fail(key, "give exactly one of penalty_per_day and curve")
+    if {"penalty_per_day", "curve"} & set(assignment):  # the assignment's penalty replaces
+        course = {k: v for k, v in course.items() if k not in ("penalty_per_day", "curve")}
+    merged = {**course, **assignment}
     if "due" not in merged:
-        if assignment and "extensions" in assignment:
+        if "extensions" in assignment:
             raise fail(f"{key}.extensions", "extensions need a due time (`due:`)")
         return None
-    if ("penalty_per_day" in merged) == ("curve" in merged):
-        raise fail(key, "give exactly one of penalty_per_day and curve")
+    if "penalty_per_day" not in merged and "curve" not in merged:
+        raise fail(key, "give penalty_per_day or curve")
     zone = _zone(merged.get("timezone", DEFAULT_TIMEZONE), f"{key}.timezone", fail)
     due = _time(merged["due"], f"{key}.due", zone, fail)
-    per_day = merged.get("penalty_per_day")
+    per_day = merged.get("penalty_per_day", 0)
     return LatePolicy(
         due=due,
         zone=zone,
         grace=timedelta(minutes=_number(merged.get("grace_minutes", 0), f"{key}.grace", fail)),
-        per_day=None if per_day is None else _number(per_day, f"{key}.penalty_per_day", fail),
+        per_day=_number(per_day, f"{key}.penalty_per_day", fail) if "curve" not in merged else None,
         curve=_curve(merged["curve"], f"{key}.curve", fail) if "curve" in merged else (),
         cap=_number(merged.get("cap", 100), f"{key}.cap", fail, most=100),
         extensions=_extensions(merged.get("extensions", {}), f"{key}.extensions", due, zone, fail),
