@@ -38,7 +38,8 @@ def listed(problems: list[str]) -> str:
 
 def read_rows(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
     """The non-empty rows of the CSV at `path`, which must have the `required` columns, as
-    {column: cell} plus the row's line number under `LINE`. Raises `SheetError`."""
+    {column: cell} for every column of the header ("" for a short row) plus the row's line
+    number under `LINE`. Raises `SheetError`, also for a row longer than the header."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as stream:
             reader = csv.reader(stream)
@@ -51,9 +52,14 @@ def read_rows(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
                 )
             rows = []
             for row in reader:
+                if any(cell.strip() for cell in row[len(header) :]):
+                    raise SheetError(
+                        f"{path}: line {reader.line_num} has more cells than the header has "
+                        "columns; name every column in the header"
+                    )
                 if any(cell.strip() for cell in row):
-                    cells = dict(zip(header, (unguard(c.strip()) for c in row), strict=False))
-                    rows.append({**cells, LINE: str(reader.line_num)})
+                    cells = [unguard(c.strip()) for c in row] + [""] * len(header)
+                    rows.append({**dict(zip(header, cells)), LINE: str(reader.line_num)})
             return rows
     except OSError as error:
         raise SheetError(f"{path}: cannot read it ({error.strerror or error})") from error
