@@ -59,7 +59,12 @@ def read_rows(path: Path, required: Sequence[str]) -> list[dict[str, str]]:
                     )
                 if any(cell.strip() for cell in row):
                     cells = [unguard(c.strip()) for c in row] + [""] * len(header)
-                    rows.append({**dict(zip(header, cells)), LINE: str(reader.line_num)})
+                    rows.append(
+                        {
+                            **dict(zip(header, cells[: len(header)], strict=True)),
+                            LINE: str(reader.line_num),
+                        }
+                    )
             return rows
     except OSError as error:
         raise SheetError(f"{path}: cannot read it ({error.strerror or error})") from error
