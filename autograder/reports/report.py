@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from autograder.grading.records import GradeRecord
-from autograder.manual.scores import ManualGrades
+from autograder.manual.grades import ManualGrades
 from autograder.policy.late import LateOutcome
 from autograder.reports.escape import for_spreadsheet
 
