@@ -32,6 +32,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from autograder.errors import AutograderError
+
 Fail = Callable[[str, str], Exception]
 """Makes the configuration error for (dotted key, message)."""
 
@@ -44,7 +46,7 @@ _TIME = re.compile(
 )
 
 
-class TimeFormatError(ValueError):
+class TimeFormatError(AutograderError, ValueError):
     """A text that is not a date and time."""
 
 

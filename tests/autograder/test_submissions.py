@@ -101,7 +101,11 @@ def test_gradescope_export(tmp_path, root):
     alice = subs["0042"]
     assert (alice.file, alice.content) == (f"{export}!{root}submission_1001/hw1.ipynb", b"alice")
     assert (alice.name, alice.email) == ("Alice Liddell", "alice@example.edu")
-    assert alice.extra == {"submission_id": "1001", "gradescope_folder": "submission_1001"}
+    assert alice.extra == {
+        "submission_id": "1001",
+        "gradescope_folder": "submission_1001",
+        "created_at": "2024-03-01 10:15:02.123456000 -08:00",  # the submission time, as written
+    }
 
     group = subs["bob@example.edu"]
     assert group.name == "Bob Builder"
