@@ -13,6 +13,7 @@ from autograder.reports.feedback_html import write_feedback_pages
 from autograder.reports.grades_csv import write_grades_csv
 from autograder.reports.lms import write_canvas_csv, write_moodle_csv
 from autograder.reports.report import Report
+from autograder.reports.summary import summary_table, write_summary
 
 POINTS = {"q_auto": 80.0}
 MANUAL = {"q_written": 15.0, "q_essay": 5.0}
@@ -118,3 +119,14 @@ def test_feedback_pages_show_written_scores_comments_and_the_late_penalty(report
     cat = "".join(pages["cat"].data)
     assert "52 / 100 points so far" in cat and "Not graded yet: q_essay" in cat
     assert "not graded yet / 5" in cat
+
+
+def test_the_summary_counts_written_answers_and_totals_out_of_the_whole(report, tmp_path):
+    table = summary_table(report).splitlines()
+    assert table[2].split() == ["q_auto", "80", "47.50", "55.00"]
+    assert table[3].split() == ["q_written", "15", "11.12", "11.00"]  # the four scored
+    assert table[4].split() == ["q_essay", "5", "2.50", "2.50"]  # ann, ben, dan: cat not yet
+    assert table[-1].split() == ["total", "100", "56.50", "58.00"]  # 100, 64, 52, 10
+    markdown = write_summary(report, tmp_path).markdown.read_text(encoding="utf-8")
+    assert "## Written answers not scored yet (1)\n\n- `cat`: q_essay" in markdown
+    assert "- `ben`: `submitted 2 days late: 20%`, 16 points taken" in markdown
