@@ -16,6 +16,7 @@ from PIL import Image
 
 from autograder.config import load_config
 from autograder.grading.records import Submission
+from autograder.grading.submissions import discover
 from autograder.manual import answers
 from autograder.manual.command import SHEET_FILE, manual_points, run_manual
 from autograder.manual.pages import question_page
@@ -263,3 +264,12 @@ def test_manual_before_grading_says_what_to_run(tmp_path):
     assignment = load_config(paths.config_file).assignment(NAME)
     with pytest.raises(answers.AnswersError, match="grade the submissions into this folder first"):
         run_manual(NAME, tmp_path, paths, assignment)
+
+
+def test_the_demo_sheet_scores_every_written_answer_of_every_sample(points):
+    """`make demo` grades 03's samples with examples/manual_scores/: the sheet must fit them."""
+    sheet = CHECKOUT / "examples" / "manual_scores" / f"{NAME}.csv"
+    samples = [s.student_id for s in discover([SAMPLES]).submissions]
+    grades = read_sheet(sheet, points, samples)
+    assert len(samples) == 19 and not [s for s in samples if grades.pending(s)]
+    assert grades.total("alice_correct") == 15 and grades.total("carol_blank") == 0
