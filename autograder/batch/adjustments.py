@@ -16,7 +16,7 @@ from pathlib import Path
 from autograder.config import AssignmentConfig, CourseConfig
 from autograder.grading.records import GradeRecord, Submission
 from autograder.manual import answers
-from autograder.manual.command import MANUAL_FOLDER, SHEET_FILE, manual_points
+from autograder.manual.command import MANUAL_FOLDER, SHEET_FILE, NoManualQuestions, manual_points
 from autograder.manual.scores import ManualGrades, read_sheet
 from autograder.paths import ProjectPaths
 from autograder.policy.late import LatePolicy
@@ -52,6 +52,11 @@ def prepare(
     points = manual_points(paths, assignment)
     grades = ManualGrades(points)
     if manual_scores is not None:
+        if not points:
+            raise NoManualQuestions(
+                f"--manual-scores {manual_scores}: {assignment.name} has no question graded by "
+                "hand (manual: true)"
+            )
         grades = read_sheet(manual_scores, points, students)
     times = {}
     if submitted_at is not None:

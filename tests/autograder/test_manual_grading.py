@@ -14,11 +14,12 @@ import pytest
 from otter.export.exporters.base_exporter import BaseExporter
 from PIL import Image
 
+from autograder.batch.adjustments import prepare
 from autograder.config import load_config
 from autograder.grading.records import Submission
 from autograder.grading.submissions import discover
 from autograder.manual import answers
-from autograder.manual.command import SHEET_FILE, manual_points, run_manual
+from autograder.manual.command import SHEET_FILE, NoManualQuestions, manual_points, run_manual
 from autograder.manual.pages import question_page
 from autograder.manual.scores import ManualScoresError, read_sheet
 from autograder.paths import project_paths
@@ -259,11 +260,19 @@ def test_manual_writes_pages_and_a_sheet_and_a_rerun_keeps_what_was_typed(tmp_pa
     assert again.sheet.read_text(encoding="utf-8") == extra  # left as it was
 
 
-def test_manual_before_grading_says_what_to_run(tmp_path):
+def test_manual_before_grading_or_without_written_questions_says_what_is_wrong(tmp_path):
     paths = project_paths(CHECKOUT)
-    assignment = load_config(paths.config_file).assignment(NAME)
+    course = load_config(paths.config_file)
     with pytest.raises(answers.AnswersError, match="grade the submissions into this folder first"):
-        run_manual(NAME, tmp_path, paths, assignment)
+        run_manual(NAME, tmp_path, paths, course.assignment(NAME))
+    other = course.assignment("01_nn_from_scratch")
+    with pytest.raises(
+        NoManualQuestions, match="01_nn_from_scratch has no question graded by hand"
+    ):
+        run_manual(other.name, tmp_path, paths, other)
+    sheet = _sheet(tmp_path / "s.csv", [])
+    with pytest.raises(NoManualQuestions, match="--manual-scores .*s.csv: 01_nn_from_scratch has"):
+        prepare(other, paths, [], manual_scores=sheet)
 
 
 def test_the_demo_sheet_scores_every_written_answer_of_every_sample(points):
