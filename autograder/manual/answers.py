@@ -135,10 +135,11 @@ def _cell(raw: dict[str, Any]) -> AnswerCell:
     return AnswerCell(kind, _cut(_text(raw.get("source"))), tuple(outputs))
 
 
-def _regions(cells: list[Any]) -> list[list[dict[str, Any]]]:
-    """The answer cells of each `<!-- BEGIN QUESTION -->` ... `<!-- END QUESTION -->` region."""
-    regions: list[list[dict[str, Any]]] = []
-    current: list[dict[str, Any]] | None = None
+def _regions(cells: list[Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """(prompt, answer cells) of each `<!-- BEGIN QUESTION -->` ... `<!-- END QUESTION -->`
+    region; the prompt is the text of the cell holding the BEGIN marker, marker left out."""
+    regions: list[tuple[str, list[dict[str, Any]]]] = []
+    current: tuple[str, list[dict[str, Any]]] | None = None
     for cell in cells:
         if not isinstance(cell, dict):
             continue
@@ -147,12 +148,25 @@ def _regions(cells: list[Any]) -> list[list[dict[str, Any]]]:
             regions.append(current)
             current = None
         if current is None and any(has_begin(line) for line in lines):
-            current = []
+            current = ("\n".join(line for line in lines if not has_begin(line)).strip(), [])
         elif current is not None:
-            current.append(cell)
+            current[1].append(cell)
     if current is not None:
         regions.append(current)
     return regions
+
+
+def prompts(notebook: Path, questions: Sequence[str]) -> dict[str, str]:
+    """The prompt of each of `questions` in the student variant `notebook` (as built); {} when
+    it cannot be read or its regions do not match the questions."""
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8")).get("cells")
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError):
+        return {}
+    regions = _regions(cells) if isinstance(cells, list) else []
+    if len(regions) != len(questions):
+        return {}
+    return {q: prompt for q, (prompt, _) in zip(questions, regions, strict=True)}
 
 
 def _for_all(questions: Sequence[str], problem: str) -> dict[str, WrittenAnswer]:
@@ -178,7 +192,7 @@ def written_answers(content: bytes, questions: Sequence[str]) -> dict[str, Writt
         )
     return {
         q: WrittenAnswer(tuple(_cell(c) for c in region))
-        for q, region in zip(questions, regions, strict=True)
+        for q, (_, region) in zip(questions, regions, strict=True)
     }
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from autograder.authoring.master import parse_master
 from autograder.config import AssignmentConfig, ConfigError
 from autograder.errors import AutograderError
-from autograder.manual.answers import ANSWERS_FILE, load
+from autograder.manual.answers import ANSWERS_FILE, load, prompts
 from autograder.manual.pages import write_question_pages
 from autograder.manual.scores import SHEET_COLUMNS, SheetRow, merge_rows
 from autograder.paths import ProjectPaths
@@ -114,5 +114,6 @@ def run_manual(
     ]
     existing = _existing_rows(sheet) if sheet.exists() else []
     rows, stale = merge_rows(fresh, existing)
-    pages = write_question_pages(assignment.title, points, students, folder, SHEET_FILE)
+    asked = prompts(paths.student_dir(name) / f"{name}.ipynb", list(points))
+    pages = write_question_pages(assignment.title, points, students, folder, SHEET_FILE, asked)
     return ManualRun(pages, write_sheet(rows, sheet), stale)

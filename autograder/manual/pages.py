@@ -54,10 +54,15 @@ def _answer_html(student: StudentAnswers, answer: WrittenAnswer, anchor: str) ->
 
 
 def question_page(
-    title: str, question: str, points: float, students: list[StudentAnswers], sheet: str
+    title: str,
+    question: str,
+    points: float,
+    students: list[StudentAnswers],
+    sheet: str,
+    prompt: str = "",
 ) -> str:
-    """The page of `question` (worth `points`) with every student's answer; `sheet` names the
-    scores sheet to fill in."""
+    """The page of `question` (worth `points`, asked as `prompt`) with every student's answer;
+    `sheet` names the scores sheet to fill in."""
     ordered = sorted(students, key=lambda s: s.student_id)
     anchors = page_names(s.student_id for s in ordered)
     answers = "".join(
@@ -72,7 +77,9 @@ def question_page(
         f"<h1>{for_html(title)}: {for_html(question)}</h1>"
         f'<p class="muted">{len(ordered)} answers, {format_points(points)} points each. '
         f"Give points (0 to {format_points(points)}) and a comment in {for_html(sheet)}, "
-        "then grade again with --manual-scores.</p>" + answers
+        "then grade again with --manual-scores.</p>"
+        + (f'<pre class="text">{for_html(prompt)}</pre>' if prompt else "")
+        + answers
     )
     return html_document(f"{title}: {question}", f"<style>{_CSS}</style>{body}", data_images=True)
 
@@ -83,12 +90,15 @@ def write_question_pages(
     students: list[StudentAnswers],
     out_dir: Path,
     sheet: str,
+    prompts: dict[str, str],
 ) -> list[Path]:
-    """Write `out_dir/<question>.html` for each manual question; return the pages."""
+    """Write `out_dir/<question>.html` for each manual question (with its prompt from `prompts`,
+    if there); return the pages."""
     out_dir.mkdir(parents=True, exist_ok=True)
     pages = []
     for question, worth in points.items():
         page = out_dir / f"{question}.html"
-        page.write_text(question_page(title, question, worth, students, sheet), encoding="utf-8")
+        text = question_page(title, question, worth, students, sheet, prompts.get(question, ""))
+        page.write_text(text, encoding="utf-8")
         pages.append(page)
     return pages

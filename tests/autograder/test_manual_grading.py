@@ -4,6 +4,7 @@ the scores sheet (written, merged, read back strictly), and what otter's PDF exp
 import base64
 import copy
 import csv
+import html
 import html.parser
 import io
 import json
@@ -227,6 +228,8 @@ def test_manual_writes_pages_and_a_sheet_and_a_rerun_keeps_what_was_typed(tmp_pa
     answers.save(answers.collect(subs, QUESTIONS), QUESTIONS, tmp_path / answers.ANSWERS_FILE)
     run = run_manual(NAME, tmp_path, paths, assignment)
     assert [p.name for p in run.pages] == [f"{q}.html" for q in QUESTIONS]
+    page = html.unescape(run.pages[1].read_text(encoding="utf-8"))
+    assert "**Written question 2 (5 points, graded by hand).**" in page  # the prompt, as built
     rows = list(csv.reader(run.sheet.open(encoding="utf-8")))
     assert rows[0] == ["student", "name", "question", "max_points", "points", "comment"]
     assert rows[1:3] == [
