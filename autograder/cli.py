@@ -2,7 +2,8 @@
 
   autograder build [NAME...]   solutions/NAME -> assignments/NAME (student), dist/NAME (autograder)
   autograder verify [NAME...]  prove each assignment sound (see autograder.authoring.verify)
-  autograder grade NAME SUBMISSIONS... --out DIR   batch-grade notebooks, folders or LMS zips
+  autograder grade NAME SUBMISSIONS... --out DIR [--roster FILE]   batch-grade notebooks,
+                               folders or LMS zips; a row per roster student
   autograder manual NAME --out DIR   pages and a scores sheet for the written answers of a run
   autograder publish NAME SUBMISSIONS... --out DIR   grade (resumed) with the grades published
   autograder demo              build every assignment, grade the sample submissions, train nnref
@@ -18,6 +19,7 @@ import sys
 from pathlib import Path
 
 from autograder.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, AutograderError
+from autograder.reports.lms_rows import MOODLE_IDENTIFIERS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -83,6 +85,24 @@ def _grade_arguments(grade: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="CSV of submission times (student, submitted_at) for grading.yml's late policy",
     )
+    grade.add_argument(
+        "--roster",
+        type=Path,
+        help="class list: a Canvas gradebook export or a CSV with id, name, email, ... "
+        "(every student gets a row; submissions from nobody on it go to unmatched.csv)",
+    )
+    grade.add_argument(
+        "--canvas-assignment-id",
+        default="",
+        metavar="ID",
+        help="the Canvas assignment's id, for canvas.csv's 'Title (ID)' column",
+    )
+    grade.add_argument(
+        "--moodle-identifier",
+        choices=list(MOODLE_IDENTIFIERS),
+        default="email",
+        help="the user field moodle.csv identifies students by (default: email)",
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -107,6 +127,9 @@ def _run(args: argparse.Namespace) -> int:
             args.time_limit,
             args.memory_limit,
             args.scheduler,
+            roster=args.roster,
+            canvas_assignment_id=args.canvas_assignment_id,
+            moodle_identifier=args.moodle_identifier,
             manual_scores=args.manual_scores,
             submitted_at=args.submitted_at,
             publish=args.command == "publish" or args.publish,

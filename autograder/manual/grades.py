@@ -19,20 +19,21 @@ class ManualGrades:
     """The questions graded by hand with their points, and the scores given so far.
 
     points: question -> its points (grading.yml), in the master's order.
-    scores: (student_id, question) -> ManualScore; a pair that is absent is not scored yet.
+    scores: (key, question) -> ManualScore, the key a student id (as the sheet names them) or,
+    in a `Report`, a submission's file; a pair that is absent is not scored yet.
     """
 
     points: dict[str, float] = field(default_factory=dict)
     scores: dict[tuple[str, str], ManualScore] = field(default_factory=dict)
 
-    def score(self, student_id: str, question: str) -> ManualScore:
+    def score(self, key: str, question: str) -> ManualScore:
         """The score of one answer (points None when nobody scored it yet)."""
-        return self.scores.get((student_id, question), ManualScore(None))
+        return self.scores.get((key, question), ManualScore(None))
 
-    def pending(self, student_id: str) -> list[str]:
-        """The manual questions of `student_id` nobody scored yet."""
-        return [q for q in self.points if self.score(student_id, q).points is None]
+    def pending(self, key: str) -> list[str]:
+        """The manual questions of `key` nobody scored yet."""
+        return [q for q in self.points if self.score(key, q).points is None]
 
-    def total(self, student_id: str) -> float:
-        """The points given to `student_id`'s written answers so far."""
-        return sum(self.score(student_id, q).points or 0.0 for q in self.points)
+    def total(self, key: str) -> float:
+        """The points given to `key`'s written answers so far."""
+        return sum(self.score(key, q).points or 0.0 for q in self.points)

@@ -9,7 +9,7 @@ Where a time comes from, first found wins:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -61,11 +61,17 @@ def read_submitted_at(path: Path, students: Iterable[str], zone: ZoneInfo) -> di
 
 
 def late_outcome(
-    record: GradeRecord, given: dict[str, datetime], policy: LatePolicy | None
+    record: GradeRecord,
+    given: dict[str, datetime],
+    policy: LatePolicy | None,
+    ids: Sequence[str] = (),
 ) -> LateOutcome:
-    """The late outcome of one record: its time from `given`, else its LMS metadata."""
+    """The late outcome of one record's submission: its time from `given` (under the record's
+    id or one of `ids`, the other ids naming the submission), else its LMS metadata; an
+    extension for any of those ids applies."""
     zone = policy_zone(policy)
-    when = given.get(record.student_id)
+    names = [record.student_id, *ids]
+    when = next((given[i] for i in names if i in given), None)
     created = record.extra.get("created_at", "")
     if when is None and created:
         try:
@@ -83,4 +89,4 @@ def late_outcome(
         return LateOutcome()
     if policy is None:
         return LateOutcome(when.isoformat(timespec="seconds"))
-    return policy.assess(record.student_id, when)
+    return policy.assess(next((i for i in names if i in policy.extensions), names[0]), when)

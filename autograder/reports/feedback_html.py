@@ -93,6 +93,8 @@ def _status_html(record: GradeRecord) -> str:
         "If you think this is our fault, contact the course staff.",
         "invalid": "Your submission could not be read as a Jupyter notebook, so it scored 0. "
         "Check that you submitted the .ipynb file.",
+        "missing": "We received no submission from you, so it scored 0. If you did submit, "
+        "contact the course staff.",
     }[record.status]
     details = f"<pre>{for_html(record.message)}</pre>" if record.message.strip() else ""
     return f'<div class="status"><p><strong>{for_html(words)}</strong></p>{details}</div>'
@@ -156,7 +158,7 @@ def _manual_html(report: Report, record: GradeRecord) -> str:
     """One section per question graded by hand: the points given and the comment."""
     sections = []
     for name, points in report.manual.points.items():
-        score = report.manual.score(record.student_id, name)
+        score = report.manual_score(record, name)
         given = "not graded yet" if score.points is None else format_points(score.points)
         head = (
             f'<div class="qhead"><h2>{for_html(name)}</h2><span>{given} / '

@@ -7,9 +7,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from autograder.grading.records import GradeRecord
-from autograder.manual.grades import ManualGrades
+from autograder.manual.grades import ManualGrades, ManualScore
 from autograder.policy.late import LateOutcome
 from autograder.reports.escape import for_spreadsheet
+from autograder.reports.matching import Unmatched
 
 STATUS_WORDS = {
     "graded": "graded",
@@ -17,6 +18,7 @@ STATUS_WORDS = {
     "memory": "ran out of memory",
     "error": "could not be graded",
     "invalid": "not a readable notebook",
+    "missing": "nothing submitted",
 }
 """A few plain words per `records.STATUSES` entry, for students and gradebooks."""
 
@@ -27,14 +29,22 @@ class Report:
     auto-graded question (the autograder zip's order), the assignment's title and how much
     hidden-test detail students may see (grading.yml's `feedback.hidden_test_output`).
 
-    `manual`: the questions graded by hand and the points people gave; `late`: the late policy's
-    outcome per student id; `published`: the grades are published, so hidden-test detail that
-    `after_published` allows is shown (`hidden_detail`)."""
+    With a roster the records are its rows (`matching.roll_call`: `missing` rows included) and
+    `unmatched` the submitters matched to nobody; `canvas_assignment_id` and `moodle_identifier`
+    (a `lms_rows.MOODLE_IDENTIFIERS` key) shape the LMS files.
+
+    `manual`: the questions graded by hand and the points people gave, and `late`: the late
+    policy's outcomes, both by submission (a record's `file`: every row made from one submission,
+    such as a group's members, shares them); `published`: the grades are published, so
+    hidden-test detail that `after_published` allows is shown (`hidden_detail`)."""
 
     records: list[GradeRecord]
     points: dict[str, float]
     title: str
     hidden_test_output: str = "never"
+    unmatched: list[Unmatched] = field(default_factory=list)
+    canvas_assignment_id: str = ""
+    moodle_identifier: str = "email"
     manual: ManualGrades = field(default_factory=ManualGrades)
     late: Mapping[str, LateOutcome] = field(default_factory=dict)
     published: bool = False
@@ -59,18 +69,24 @@ class Report:
         return self.hidden_test_output
 
     def late_of(self, record: GradeRecord) -> LateOutcome:
-        """The late policy's outcome for `record` (nothing known: an empty outcome)."""
-        return self.late.get(record.student_id, LateOutcome())
+        """The late policy's outcome for `record`'s submission (none known: an empty outcome)."""
+        return self.late.get(record.file, LateOutcome())
+
+    def manual_score(self, record: GradeRecord, question: str) -> ManualScore:
+        """What people gave `record`'s submission for `question` (points None: not yet); a row
+        without a submission (a roster student who submitted nothing) has 0."""
+        return self.manual.score(record.file, question) if record.file else ManualScore(0.0)
 
     def pending(self, record: GradeRecord) -> list[str]:
-        """`record`'s written answers nobody scored yet (its total is not final)."""
-        return self.manual.pending(record.student_id)
+        """`record`'s written answers nobody scored yet (its total is not final); none for a
+        row without a submission (a roster student who submitted nothing)."""
+        return self.manual.pending(record.file) if record.file else []
 
     def manual_notes(self, record: GradeRecord) -> list[str]:
         """`question: points/max: comment` for each written answer of `record` given a comment."""
         notes = []
         for question, points in self.manual.points.items():
-            score = self.manual.score(record.student_id, question)
+            score = self.manual_score(record, question)
             if score.comment and score.points is not None:
                 given = f"{format_points(score.points)}/{format_points(points)}"
                 notes.append(f"{question}: {given}: {one_line(score.comment)}")
@@ -78,7 +94,7 @@ class Report:
 
     def before_penalty(self, record: GradeRecord) -> float:
         """Auto-graded points plus the points given by hand so far."""
-        return record.total + self.manual.total(record.student_id)
+        return record.total + self.manual.total(record.file)
 
     def penalty(self, record: GradeRecord) -> float:
         """Points the late policy takes from `record`."""

@@ -3,9 +3,12 @@
 Statistics are over all submissions; a record not graded to the end counts with its total (the
 working parts' score; 0 for an invalid one), as in the gradebook; a question graded by hand over
 the answers scored so far; the total is `Report.total` (less late penalties) out of the whole
-assignment's points. summary.md also lists written answers not scored yet and late work. In
-summary.md the students' ids, names and messages are code spans (`escape.for_markdown`): shown,
-never live Markdown. The terminal table holds only the grader's words (question names, numbers).
+assignment's points. A roster student's `missing` row is no submission: counted apart, not in
+the statistics; summary.md then lists them, the submissions matched to no roster student and the
+rows left out of an LMS file (`reports.unmatched`), and also written answers not scored yet and
+late work. In summary.md the students' ids, names and messages are code spans
+(`escape.for_markdown`): shown, never live Markdown. The terminal table holds only the grader's
+words (question names, numbers).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from autograder.grading.records import STATUSES, GradeRecord
 from autograder.reports.escape import for_markdown
 from autograder.reports.report import Report, by_student, format_points, one_line
+from autograder.reports.unmatched import markdown_lines
 
 _FULL_MARKS_TOLERANCE = 1e-9
 
@@ -60,13 +64,13 @@ def _stats(name: str, points: float, scores: list[float]) -> ScoreStats:
 
 
 def score_stats(report: Report) -> list[ScoreStats]:
-    """Stats per auto-graded question in the report's order (a missing question scores 0), per
-    question graded by hand (over the answers scored so far), then "total" (`Report.total`, out
-    of the report's max points)."""
-    records, manual = report.records, report.manual
+    """Stats over the submissions (`submitted`) per auto-graded question in the report's order (a
+    question a record lacks scores 0), per question graded by hand (over the answers scored so
+    far), then "total" (`Report.total`, out of the report's max points)."""
+    records = submitted(report.records)
     rows = [_stats(q, p, [r.score_of(q) for r in records]) for q, p in report.points.items()]
-    for question, points in manual.points.items():
-        given = [manual.score(r.student_id, question).points for r in records]
+    for question, points in report.manual.points.items():
+        given = [report.manual_score(r, question).points for r in records]
         rows.append(_stats(question, points, [g for g in given if g is not None]))
     rows.append(_stats("total", report.max_points, [report.total(r) for r in records]))
     return rows
@@ -76,9 +80,17 @@ def _number(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
+def submitted(records: Iterable[GradeRecord]) -> list[GradeRecord]:
+    """The records of submissions: every one but a roster student's `missing` row."""
+    return [r for r in records if r.status != "missing"]
+
+
 def _counts_line(records: list[GradeRecord]) -> str:
     counts = status_counts(records)
-    return f"{len(records)} submissions: " + ", ".join(f"{n} {s}" for s, n in counts.items())
+    missing = counts.pop("missing")
+    line = f"{len(records) - missing} submissions: "
+    line += ", ".join(f"{n} {s}" for s, n in counts.items())
+    return line + (f"; {missing} on the roster submitted nothing" if missing else "")
 
 
 def summary_table(report: Report) -> str:
@@ -114,7 +126,7 @@ def _markdown(report: Report) -> str:
         full = "-" if s.full_marks is None else f"{100 * s.full_marks:.0f}%"
         row = [s.name, format_points(s.points), _number(s.mean), _number(s.median), full]
         lines.append("| " + " | ".join(row) + " |")
-    not_graded = [r for r in by_student(records) if r.status != "graded"]
+    not_graded = [r for r in by_student(submitted(records)) if r.status != "graded"]
     lines += ["", f"## Not graded to the end ({len(not_graded)})", ""]
     lines += [
         f"- {for_markdown(r.student_id)}{f' ({for_markdown(r.name)})' if r.name else ''}: "
@@ -149,7 +161,7 @@ def _not_final(report: Report) -> list[str]:
 
 def _figure(report: Report) -> Figure:
     """Left: histogram of totals with the max marked; right: mean score / points per question."""
-    records, title, max_score = report.records, report.title, report.max_points
+    records, title, max_score = submitted(report.records), report.title, report.max_points
     stats = score_stats(report)[:-1]
     question_points = {s.name: s.points for s in stats}
     fig = Figure(figsize=(max(11.0, 5.0 + 0.5 * len(question_points)), 5.0), layout="constrained")
@@ -188,5 +200,7 @@ def write_summary(report: Report, out_dir: Path | str) -> SummaryPaths:
     fig = _figure(report)
     FigureCanvasAgg(fig)  # render with Agg, whatever pyplot's backend is
     fig.savefig(paths.png, dpi=120)
-    paths.markdown.write_text(_markdown(report), encoding="utf-8")
+    markdown = _markdown(report)
+    markdown += "".join(f"{line}\n" for line in markdown_lines(report))
+    paths.markdown.write_text(markdown, encoding="utf-8")
     return paths

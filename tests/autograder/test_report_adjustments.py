@@ -23,30 +23,41 @@ SCRIPT = "<script>alert(1)</script>"
 def _record(student_id: str, score: float) -> GradeRecord:
     question = QuestionRecord("q_auto", score, 80.0)
     return GradeRecord(
-        f"{student_id}.ipynb", student_id, "graded", "", (question,), "c", "a", name=student_id
+        f"{student_id}.ipynb",
+        student_id,
+        "graded",
+        "",
+        (question,),
+        "c",
+        "a",
+        name=student_id,
+        email=f"{student_id}@example.org",
+        extra={"canvas_user_id": str(len(student_id) * 1000 + ord(student_id[0]))},
     )
 
 
 @pytest.fixture
 def report() -> Report:
     """ann: everything scored, on time; ben: scored, 2 days late (20%); cat: one answer not
-    scored yet; dan: Canvas says late, no time."""
+    scored yet; dan: Canvas says late, no time. Scores and outcomes are by submission (file)."""
     scores = {
-        ("ann", "q_written"): ManualScore(15.0, f"=excellent {SCRIPT}"),
-        ("ann", "q_essay"): ManualScore(5.0),
-        ("ben", "q_written"): ManualScore(10.0, "cite numbers"),
-        ("ben", "q_essay"): ManualScore(0.0, "no answer"),
-        ("cat", "q_written"): ManualScore(12.0),
-        ("dan", "q_written"): ManualScore(7.5),
-        ("dan", "q_essay"): ManualScore(2.5),
+        ("ann.ipynb", "q_written"): ManualScore(15.0, f"=excellent {SCRIPT}"),
+        ("ann.ipynb", "q_essay"): ManualScore(5.0),
+        ("ben.ipynb", "q_written"): ManualScore(10.0, "cite numbers"),
+        ("ben.ipynb", "q_essay"): ManualScore(0.0, "no answer"),
+        ("cat.ipynb", "q_written"): ManualScore(12.0),
+        ("dan.ipynb", "q_written"): ManualScore(7.5),
+        ("dan.ipynb", "q_essay"): ManualScore(2.5),
     }
     late = {
-        "ann": LateOutcome("2026-11-20T23:00:00+01:00", 0, 0.0, ""),
-        "ben": LateOutcome("2026-11-22T10:00:00+01:00", 2, 20.0, "submitted 2 days late: 20%"),
-        "dan": LateOutcome(note="Canvas marks this submission late but gives no time"),
+        "ann.ipynb": LateOutcome("2026-11-20T23:00:00+01:00", 0, 0.0, ""),
+        "ben.ipynb": LateOutcome(
+            "2026-11-22T10:00:00+01:00", 2, 20.0, "submitted 2 days late: 20%"
+        ),
+        "dan.ipynb": LateOutcome(note="Canvas marks this submission late but gives no time"),
     }
     records = [_record("ben", 70.0), _record("ann", 80.0), _record("cat", 40.0), _record("dan", 0)]
-    return Report(records, POINTS, "T", "never", ManualGrades(MANUAL, scores), late)
+    return Report(records, POINTS, "T", "never", manual=ManualGrades(MANUAL, scores), late=late)
 
 
 def _rows(path):
@@ -68,7 +79,7 @@ def test_grades_csv_has_the_written_scores_comments_and_late_columns(report, tmp
     header, rows = _rows(write_grades_csv(report, tmp_path / "grades.csv"))
     assert header == [
         "student_id", "name", "email", "file", "q_auto", "q_written", "q_essay", "total", "max",
-        "status", "message", "q_written comment", "q_essay comment", "submitted_at", "days_late",
+        "status", "message", "matched_by", "q_written comment", "q_essay comment", "submitted_at", "days_late",
         "penalty", "late_note",
     ]  # fmt: skip
     ann, ben, cat, dan = rows["ann"], rows["ben"], rows["cat"], rows["dan"]
@@ -86,8 +97,8 @@ def test_gradebooks_get_final_totals_only(report, tmp_path):
     assert {row[0]: row[-1] for row in canvas[2:]} == {"ann": "100", "ben": "64", "dan": "10"}
     moodle = list(csv.reader((write_moodle_csv(report, tmp_path / "m.csv")).open()))
     feedback = {row[2]: row[-1] for row in moodle[1:]}
-    assert set(feedback) == {"ann", "ben", "dan"}  # cat left out until scored
-    assert feedback["ben"] == (
+    assert set(feedback) == {f"{s}@example.org" for s in ("ann", "ben", "dan")}  # cat: not yet
+    assert feedback["ben@example.org"] == (
         "64/100 points; graded; submitted 2 days late: 20%; q_written: 10/15: cite numbers; "
         "q_essay: 0/5: no answer"
     )
