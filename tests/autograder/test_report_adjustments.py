@@ -79,8 +79,8 @@ def test_grades_csv_has_the_written_scores_comments_and_late_columns(report, tmp
     header, rows = _rows(write_grades_csv(report, tmp_path / "grades.csv"))
     assert header == [
         "student_id", "name", "email", "file", "q_auto", "q_written", "q_essay", "total", "max",
-        "status", "message", "matched_by", "q_written comment", "q_essay comment", "submitted_at", "days_late",
-        "penalty", "late_note",
+        "status", "message", "matched_by", "q_written comment", "q_essay comment",
+        "submitted_at", "days_late", "penalty", "late_note",
     ]  # fmt: skip
     ann, ben, cat, dan = rows["ann"], rows["ben"], rows["cat"], rows["dan"]
     assert [ann[k] for k in ("q_written", "q_essay", "total", "max")] == ["15", "5", "100", "100"]
