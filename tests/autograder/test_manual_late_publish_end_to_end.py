@@ -18,6 +18,7 @@ import yaml
 
 from autograder import cli
 from autograder.grading.records import GradeRecord
+from autograder.reports.report import format_points
 from tests.build_once import built_root
 
 pytestmark = pytest.mark.slow
@@ -138,15 +139,16 @@ def test_written_answers_late_work_and_publishing_end_to_end(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "written answers: 4 of 4 students not scored yet" in printed
     assert "hidden-test details are left out until the grades are published" in printed
-    canvas = _csv(out / "canvas.csv")
-    assert canvas[1][-1] == "100" and len(canvas) == 2  # Points Possible 100, no partial total
-    grades = _grades(out)
-    assert grades["alice"]["total"] == "85" and grades["alice"]["max"] == "100"
+    assert _csv(out / "canvas.csv")[1][-1] == "100"  # Points Possible: the whole assignment
+    assert len(_csv(out / "moodle.csv")) == 1  # everyone has an email: no row, no partial total
+    grades, records = _grades(out), _records(out)
+    alice = records["alice"].total  # the auto-graded part: 85 for the reference answers
+    assert float(grades["alice"]["total"]) == pytest.approx(alice, abs=1e-4)
+    assert grades["alice"]["max"] == "100"
     assert grades["alice"]["q_written_lr"] == ""  # not scored: empty, not 0
-    assert "85 / 100 points so far" in _page_text(out, "alice")
+    assert f"{format_points(alice)} / 100 points so far" in _page_text(out, "alice")
 
     # 2. unpublished pages: no hidden test source, no hidden test's message
-    records = _records(out)
     hidden_source = _hidden_test_lines(root)
     assert len(hidden_source) > 20
     for student in ("bob", "alice", "dave", "carol"):
@@ -188,9 +190,8 @@ def test_written_answers_late_work_and_publishing_end_to_end(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "grading 0 of 4 submissions" in printed and "late: 1 penalised (dave)" in printed
     grades = _grades(out)
-    assert [grades["alice"][k] for k in ("total", "max", "days_late", "penalty")] == [
-        "100", "100", "0", "0",
-    ]  # fmt: skip
+    assert float(grades["alice"]["total"]) == pytest.approx(alice + 15, abs=1e-4)  # 100 if right
+    assert [grades["alice"][k] for k in ("max", "days_late", "penalty")] == ["100", "0", "0"]
     assert grades["alice"]["submitted_at"] == "2026-11-20T22:10:00+01:00"
     dave_before = records["dave"].total + 14  # auto-graded points and 4 + 5 + 5 by hand
     assert grades["dave"]["days_late"] == "2" and grades["dave"]["submitted_at"].endswith("+01:00")
@@ -199,9 +200,11 @@ def test_written_answers_late_work_and_publishing_end_to_end(tmp_path, capsys):
     assert grades["bob"]["days_late"] == "0"  # within the 3-day extension
     assert grades["carol"]["days_late"] == "0"  # 6 minutes late: within the grace period
     assert grades["dave"]["q_written_lr comment"] == "comment for dave"
-    canvas = {r[0]: r[-1] for r in _csv(out / "canvas.csv")[2:]}
-    assert canvas["Alice_Correct"] == "100"
-    assert float(canvas["Dave_Params_Not_Reinitialised"]) == pytest.approx(0.8 * dave_before)
+    moodle = {r[2]: r for r in _csv(out / "moodle.csv")[1:]}  # by email, from Gradescope
+    assert float(moodle["alice@x.org"][3]) == pytest.approx(alice + 15, abs=1e-4)
+    assert float(moodle["dave@x.org"][3]) == pytest.approx(0.8 * dave_before, abs=1e-4)
+    assert "submitted 2 days after the due time" in moodle["dave@x.org"][4]
+    assert "q_written_lr: 4/5: comment for dave" in moodle["dave@x.org"][4]
     dave = _page_text(out, "dave")
     assert "Late work: submitted 2 days after the due time" in dave and "comment for dave" in dave
 
