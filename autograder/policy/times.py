@@ -67,8 +67,8 @@ def late_outcome(
     ids: Sequence[str] = (),
 ) -> LateOutcome:
     """The late outcome of one record's submission: its time from `given` (under the record's
-    id or one of `ids`, the other ids naming the submission), else its LMS metadata; an
-    extension for any of those ids applies."""
+    id or one of `ids`, the other ids naming the submission), else its LMS metadata; the latest
+    extension any of those ids has applies."""
     zone = policy_zone(policy)
     names = [record.student_id, *ids]
     when = next((given[i] for i in names if i in given), None)
@@ -89,4 +89,5 @@ def late_outcome(
         return LateOutcome()
     if policy is None:
         return LateOutcome(when.isoformat(timespec="seconds"))
-    return policy.assess(next((i for i in names if i in policy.extensions), names[0]), when)
+    extended = [i for i in names if i in policy.extensions]
+    return policy.assess(max(extended, key=policy.due_for) if extended else names[0], when)

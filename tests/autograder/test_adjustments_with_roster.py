@@ -23,7 +23,10 @@ POLICY = LatePolicy(
     due=datetime(2026, 11, 20, 23, 59, tzinfo=ZURICH),
     zone=ZURICH,
     per_day=10.0,
-    extensions={"C3": datetime(2026, 11, 25, 23, 59, tzinfo=ZURICH)},
+    extensions={
+        "B2": datetime(2026, 11, 21, 23, 59, tzinfo=ZURICH),
+        "C3": datetime(2026, 11, 25, 23, 59, tzinfo=ZURICH),
+    },
 )
 
 
@@ -80,7 +83,7 @@ def test_scores_by_roster_or_submission_id_reach_every_row_of_that_submission(ru
     rows = _rows(applied)
     assert applied.manual_score(rows["A1"], "q_written").points == 4.0
     assert [applied.total(rows[s]) for s in ("A1", "B2", "C3")] == [54.0, 53.0, 53.0]
-    assert applied.late_of(rows["B2"]).days_late == 0  # C3's extension covers the group's
+    assert applied.late_of(rows["B2"]).days_late == 0  # C3's (the later) extension covers both
     assert applied.pending(rows["D4"]) == [] and applied.total(rows["D4"]) == 0.0
     assert [r.student_id for r in applied.gradebook] == ["A1", "B2", "C3", "D4"]
     assert "manual scores of D4 ignored: no submission of theirs" in capsys.readouterr().err
