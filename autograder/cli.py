@@ -6,6 +6,7 @@
                                folders or LMS zips; a row per roster student
   autograder manual NAME --out DIR   pages and a scores sheet for the written answers of a run
   autograder publish NAME SUBMISSIONS... --out DIR   grade (resumed) with the grades published
+  autograder similar NAME SUBMISSIONS... --out DIR   similarity report of the students' own code
   autograder demo              build every assignment, grade the sample submissions, train nnref
 Without NAME, every assignment in grading.yml; `--root DIR` points at another project.
 Exit status: 0 all good, 1 an assignment failed, 2 bad usage, configuration or input.
@@ -17,9 +18,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autograder.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, AutograderError
 from autograder.reports.lms_rows import MOODLE_IDENTIFIERS
+
+if TYPE_CHECKING:
+    from autograder.config import CourseConfig
+    from autograder.paths import ProjectPaths
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -53,6 +59,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     manual.add_argument("assignment", metavar="NAME")
     manual.add_argument("--out", type=Path, required=True, help="the folder `grade` wrote")
+    similar = commands.add_parser("similar", help="rank pairs of submissions by shared code")
+    similar.add_argument("assignment", metavar="NAME")
+    similar.add_argument(
+        "submissions", nargs="+", help=".ipynb files, folders, Gradescope or Canvas zips"
+    )
+    similar.add_argument("--out", type=Path, required=True, help="folder for the report")
+    similar.add_argument(
+        "--pairs", type=int, default=50, help="pairs shown side by side (default: 50)"
+    )
     demo = commands.add_parser("demo", help="build, grade the samples, train nnref's demo")
     demo.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     return parser
@@ -103,6 +118,9 @@ def _grade_arguments(grade: argparse.ArgumentParser) -> None:
         default="email",
         help="the user field moodle.csv identifies students by (default: email)",
     )
+    grade.add_argument(
+        "--similarity", action="store_true", help="also write the similarity report into --out"
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -135,6 +153,11 @@ def _run(args: argparse.Namespace) -> int:
             publish=args.command == "publish" or args.publish,
         )
         run_grade(options, paths, course)
+        if args.similarity:
+            _similar(args, paths, course, warn=False)
+        return EXIT_OK
+    if args.command == "similar":
+        _similar(args, paths, course, warn=True)
         return EXIT_OK
     if args.command == "manual":
         from autograder.manual.command import run_manual
@@ -151,6 +174,19 @@ def _run(args: argparse.Namespace) -> int:
     else:
         failed = verify_all(names, paths, course, grading=not args.no_grading)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _similar(
+    args: argparse.Namespace, paths: ProjectPaths, course: CourseConfig, *, warn: bool
+) -> None:
+    """`similar`, or `grade --similarity` after grading (its warnings already printed)."""
+    from autograder.similarity.command import SimilarOptions, run_similar
+
+    course.check_known([args.assignment])
+    options = SimilarOptions(args.assignment, args.submissions, args.out)
+    if args.command == "similar":
+        options = SimilarOptions(args.assignment, args.submissions, args.out, max(0, args.pairs))
+    run_similar(options, paths, warn=warn)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -44,13 +44,15 @@ def _session_notebook() -> Path | None:
     return None
 
 
-def notebook_in_use(expected: str) -> str:
-    """The path of the notebook to export (`expected`, the handout's name, while grading).
+def notebook_in_use(expected: str, exporting: bool = True) -> str:
+    """The path of the notebook in use (`expected`, the handout's name, while grading).
 
-    Raises NotebookNotFound, saying what to do, when the folder holds several notebooks and the
-    one in use cannot be known.
+    Exporting, it must be the notebook the student works in; otherwise (otter's checks only read
+    the tests, the same in every copy) the handout's notebook will do when it is there. Raises
+    NotebookNotFound, saying what to do, when the folder holds several notebooks and the one in
+    use cannot be known.
     """
-    if _grading():
+    if _grading() or (not exporting and Path(expected).is_file()):
         return expected
     here = Path.cwd()
     session = _session_notebook()

@@ -92,14 +92,15 @@ def _graders(
     return cluster_grading(options.scheduler, bundle, limits, hidden)
 
 
-def discover_and_warn(inputs: list[str]) -> Discovery:
-    """`submissions.discover`, its warnings printed on stderr as `warning: ...` lines; a
-    `SubmissionsError` is raised again with its lines escaped for the terminal."""
+def discover_and_warn(inputs: list[str], *, warn: bool = True) -> Discovery:
+    """`submissions.discover`, its warnings printed on stderr as `warning: ...` lines (unless
+    `warn` is false); a `SubmissionsError` is raised again with its lines escaped for the
+    terminal."""
     try:
         found = discover(inputs)
     except SubmissionsError as error:
         raise SubmissionsError(*(for_terminal(line) for line in error.lines)) from error
-    for warning in found.warnings:
+    for warning in found.warnings if warn else []:
         print(f"warning: {for_terminal(warning)}", file=sys.stderr)
     return found
 
