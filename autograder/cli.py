@@ -4,6 +4,8 @@
   autograder verify [NAME...]  prove each assignment sound (see autograder.authoring.verify)
   autograder grade NAME SUBMISSIONS... --out DIR [--roster FILE]   batch-grade notebooks,
                                folders or LMS zips; a row per roster student
+  autograder manual NAME --out DIR   pages and a scores sheet for the written answers of a run
+  autograder publish NAME SUBMISSIONS... --out DIR   grade (resumed) with the grades published
   autograder similar NAME SUBMISSIONS... --out DIR   similarity report of the students' own code
   autograder demo              build every assignment, grade the sample submissions, train nnref
 Without NAME, every assignment in grading.yml; `--root DIR` points at another project.
@@ -41,6 +43,38 @@ def _parser() -> argparse.ArgumentParser:
         "--no-grading", action="store_true", help="skip grading the solution and student variants"
     )
     grade = commands.add_parser("grade", help="batch-grade submissions (see batch.command)")
+    _grade_arguments(grade)
+    grade.add_argument(
+        "--publish",
+        action="store_true",
+        help="the grades are published: feedback pages show hidden-test detail as grading.yml's "
+        "after_published allows (the same as `autograder publish`)",
+    )
+    publish = commands.add_parser(
+        "publish", help="grade --publish: rewrite the outputs with the grades published"
+    )
+    _grade_arguments(publish)
+    manual = commands.add_parser(
+        "manual", help="pages and a scores sheet for the written answers graded into --out"
+    )
+    manual.add_argument("assignment", metavar="NAME")
+    manual.add_argument("--out", type=Path, required=True, help="the folder `grade` wrote")
+    similar = commands.add_parser("similar", help="rank pairs of submissions by shared code")
+    similar.add_argument("assignment", metavar="NAME")
+    similar.add_argument(
+        "submissions", nargs="+", help=".ipynb files, folders, Gradescope or Canvas zips"
+    )
+    similar.add_argument("--out", type=Path, required=True, help="folder for the report")
+    similar.add_argument(
+        "--pairs", type=int, default=50, help="pairs shown side by side (default: 50)"
+    )
+    demo = commands.add_parser("demo", help="build, grade the samples, train nnref's demo")
+    demo.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    return parser
+
+
+def _grade_arguments(grade: argparse.ArgumentParser) -> None:
+    """The arguments of `grade` and `publish`."""
     grade.add_argument("assignment", metavar="NAME")
     grade.add_argument(
         "submissions", nargs="+", help=".ipynb files, folders, Gradescope or Canvas zips"
@@ -53,6 +87,18 @@ def _parser() -> argparse.ArgumentParser:
         "--scheduler",
         metavar="ADDRESS",
         help="grade on the Dask cluster of this scheduler (tcp://HOST:8786); --workers is unused",
+    )
+    grade.add_argument(
+        "--manual-scores",
+        type=Path,
+        metavar="FILE",
+        help="the filled scores sheet of the written answers (`autograder manual` writes it)",
+    )
+    grade.add_argument(
+        "--submitted-at",
+        type=Path,
+        metavar="FILE",
+        help="CSV of submission times (student, submitted_at) for grading.yml's late policy",
     )
     grade.add_argument(
         "--roster",
@@ -75,18 +121,6 @@ def _parser() -> argparse.ArgumentParser:
     grade.add_argument(
         "--similarity", action="store_true", help="also write the similarity report into --out"
     )
-    similar = commands.add_parser("similar", help="rank pairs of submissions by shared code")
-    similar.add_argument("assignment", metavar="NAME")
-    similar.add_argument(
-        "submissions", nargs="+", help=".ipynb files, folders, Gradescope or Canvas zips"
-    )
-    similar.add_argument("--out", type=Path, required=True, help="folder for the report")
-    similar.add_argument(
-        "--pairs", type=int, default=50, help="pairs shown side by side (default: 50)"
-    )
-    demo = commands.add_parser("demo", help="build, grade the samples, train nnref's demo")
-    demo.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    return parser
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -99,7 +133,7 @@ def _run(args: argparse.Namespace) -> int:
         from autograder.demo import run_demo
 
         return EXIT_OK if run_demo(paths, course, max(1, args.workers)) else EXIT_FAILED
-    if args.command == "grade":
+    if args.command in ("grade", "publish"):
         from autograder.batch.command import GradeOptions, run_grade
 
         course.check_known([args.assignment])
@@ -114,6 +148,9 @@ def _run(args: argparse.Namespace) -> int:
             roster=args.roster,
             canvas_assignment_id=args.canvas_assignment_id,
             moodle_identifier=args.moodle_identifier,
+            manual_scores=args.manual_scores,
+            submitted_at=args.submitted_at,
+            publish=args.command == "publish" or args.publish,
         )
         run_grade(options, paths, course)
         if args.similarity:
@@ -121,6 +158,12 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if args.command == "similar":
         _similar(args, paths, course, warn=True)
+        return EXIT_OK
+    if args.command == "manual":
+        from autograder.manual.command import run_manual
+
+        run = run_manual(args.assignment, args.out, paths, course.assignment(args.assignment))
+        print(run.summary())
         return EXIT_OK
     from autograder.authoring.commands import build_all, verify_all
 

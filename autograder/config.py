@@ -16,6 +16,7 @@ import yaml
 from autograder.errors import AutograderError
 from autograder.grading.bundle import GradingLimits
 from autograder.paths import project_paths
+from autograder.policy.late import LatePolicy, parse_late_policy
 
 HIDDEN_TEST_OUTPUT_CHOICES = ("never", "after_published", "always")
 _NAME_RE = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
@@ -44,6 +45,8 @@ class AssignmentConfig:
     tests_in_student_process: bool = False
     """True: the tests run inside the sandboxed student process, as otter runs them, instead of
     in the trusted referee (for tests the referee cannot run yet; weaker against tampering)."""
+    late: LatePolicy | None = None
+    """The late policy (due time, grace, penalty, extensions); None: no due time set."""
 
     @property
     def total_points(self) -> float:
@@ -141,10 +144,10 @@ def _tolerances(r: _Reader, raw: Any) -> dict[str, dict[str, float]]:
     return out
 
 
-def _assignment(r: _Reader, name: Any, raw: Any) -> AssignmentConfig:
+def _assignment(r: _Reader, name: Any, raw: Any, late: Any) -> AssignmentConfig:
     key = f"assignments.{name}"
     r.text(str(name), key, _NAME_RE)
-    optional = {"tests_in_student_process": False}
+    optional = {"tests_in_student_process": False, "late": None}
     entry = r.mapping({**optional, **r.mapping(raw, key)}, key, {"title", "questions", *optional})
     raw_questions = {} if entry["questions"] is None else entry["questions"]
     questions: dict[str, float] = {}
@@ -159,16 +162,20 @@ def _assignment(r: _Reader, name: Any, raw: Any) -> AssignmentConfig:
             f"{key}.tests_in_student_process", f"expected true or false, got {in_process!r}"
         )
     return AssignmentConfig(
-        str(name), r.text(entry["title"], f"{key}.title"), questions, in_process
+        str(name),
+        r.text(entry["title"], f"{key}.title"),
+        questions,
+        in_process,
+        parse_late_policy(late, entry["late"], f"{key}.late", r.fail),
     )
 
 
 def parse_config(raw: Any, source: Path) -> CourseConfig:
     """Validate a parsed grading.yml tree (`raw`, read from `source`) into a `CourseConfig`."""
     r = _Reader(source)
-    top = r.mapping(
-        raw, "(top level)", set(CourseConfig.__dataclass_fields__) - {"source", "otter_cpu_seconds"}
-    )
+    fields = set(CourseConfig.__dataclass_fields__) - {"source", "otter_cpu_seconds"}
+    raw = {"late": None, **r.mapping(raw, "(top level)")}
+    top = r.mapping(raw, "(top level)", fields | {"late"})
     version = top["python_version"]
     if isinstance(version, float):
         raise r.fail(
@@ -200,7 +207,7 @@ def parse_config(raw: Any, source: Path) -> CourseConfig:
         ),
         otter_cpu_seconds=r.count(limits["otter_cpu_seconds"], "limits.otter_cpu_seconds"),
         feedback=Feedback(hidden),
-        assignments={str(n): _assignment(r, n, a) for n, a in assignments.items()},
+        assignments={str(n): _assignment(r, n, a, top["late"]) for n, a in assignments.items()},
     )
 
 

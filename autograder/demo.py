@@ -4,7 +4,9 @@ demo, and end with one table saying whether every sample got its expected grade.
 The samples (`examples/submissions/NAME/`) come with `expected.json`: per student the status and
 every question's score (see examples/expected_scores.py), and `roster.csv`, the class list they
 are graded against: one roster student submitted nothing (a `missing` row), one sample is from
-someone not on it (unmatched.csv); the table shows both.
+someone not on it (unmatched.csv); the table shows both. An assignment with written answers has
+a filled scores sheet, `examples/manual_scores/NAME.csv`: the samples are graded with it, and the
+pages for grading the written answers are written too (`out/demo/NAME/manual/`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from autograder.authoring.commands import build_all, relative
 from autograder.batch.command import GradeOptions, run_grade
 from autograder.config import CourseConfig
 from autograder.grading.records import GradeRecord
+from autograder.manual.command import run_manual
 from autograder.paths import ProjectPaths
 
 SAMPLE_TIME_LIMIT = 10
@@ -67,6 +70,8 @@ def _grade_samples(
     """Grade `folder`'s samples into `out` and compare them with its expected.json."""
     check = SampleCheck(name, out=out)
     roster = folder / "roster.csv"
+    sheet = paths.root / "examples" / "manual_scores" / f"{name}.csv"
+    manual = sheet if sheet.is_file() else None
     options = GradeOptions(
         name,
         [str(folder)],
@@ -75,10 +80,13 @@ def _grade_samples(
         SAMPLE_TIME_LIMIT,
         SAMPLE_MEMORY_MB,
         roster=roster if roster.is_file() else None,
+        manual_scores=manual,
     )
     run = run_grade(options, paths, course)
     check.missing = [r.student_id for r in run.report.by_student if r.status == "missing"]
     check.unmatched = [u.student_id for u in run.report.unmatched]
+    if manual is not None:
+        print(run_manual(name, out, paths, course.assignment(name)).summary())
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
     check.graded = len(run.records)
     check.problems = compare_with_expected(run.records, expected)

@@ -3,9 +3,12 @@
 Grading runs in threads on this machine, or with `--scheduler ADDRESS` on a Dask cluster
 (`autograder.batch.cluster`). Either way DIR receives results.jsonl (one record per submission,
 written as they come: a rerun resumes), grades.csv, canvas.csv, moodle.csv, unmatched.csv,
-feedback/STUDENT.html (+ index.html), summary.png, summary.md. With `--roster FILE` the outputs
+feedback/STUDENT.html (+ index.html), summary.png, summary.md, and for an assignment with
+written answers written_answers.json (for `autograder manual`). With `--roster FILE` the outputs
 have a row per roster student (`reports.matching`); the roster and the LMS options are checked
-before anything is graded.
+before anything is graded. `batch.adjustments` adds the points given by hand
+(`--manual-scores`), the late policy (`--submitted-at`) and publishing (`--publish`); their
+sheets are checked before anything is graded too.
 
 What reaches the terminal from students (file names, ids in warnings and errors) goes through
 `reports.escape.for_terminal`: shown on one line, never run by the terminal.
@@ -20,6 +23,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
+from autograder.batch import adjustments
 from autograder.batch.progress import Progress
 from autograder.batch.runner import (
     RESULTS_FILE,
@@ -59,6 +63,12 @@ class GradeOptions:
     roster: Path | None = None
     canvas_assignment_id: str = ""
     moodle_identifier: str = "email"
+    manual_scores: Path | None = None
+    """The filled scores sheet of the written answers (`autograder manual` writes it)."""
+    submitted_at: Path | None = None
+    """A CSV of submission times (student, submitted_at) for the late policy."""
+    publish: bool = False
+    """The grades are published: feedback pages show what `after_published` allows."""
 
 
 def _hidden_paths(paths: ProjectPaths, inputs: list[str], out: Path) -> list[str]:
@@ -150,6 +160,15 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
     if not zip_path.is_file():
         raise MissingBuild(f"{zip_path} is missing: run `autograder build {options.assignment}`")
     found = discover_and_warn(options.inputs)
+    adjust = adjustments.prepare(
+        assignment,
+        paths,
+        found.submissions,
+        roster_ids=[student.id for student in roster.students] if roster else [],
+        manual_scores=options.manual_scores,
+        submitted_at=options.submitted_at,
+        published=options.publish,
+    )
     limits = GradingLimits(
         time_seconds=options.time_limit or course.limits.time_seconds,
         memory_mb=options.memory_limit or course.limits.memory_mb,
@@ -192,10 +211,15 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
         canvas_assignment_id=options.canvas_assignment_id,
         moodle_identifier=options.moodle_identifier,
     )
+    report = adjustments.apply(adjust, report, records)
     outputs = write_reports(report, options.out)
+    answers = adjustments.save_answers(adjust, submissions, report, options.out)
+    outputs.update({"answers": answers} if answers else {})
     print(summary_table(report))
     for line in terminal_lines(report):
         print(line)
     for name, path in outputs.items():
         print(f"  {name:12s} {path}")
+    for line in adjustments.notes(report, options.assignment, options.out):
+        print(line)
     return GradeRun(records, outputs, report)

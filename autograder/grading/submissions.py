@@ -8,8 +8,8 @@ Each argument is a notebook, a folder or a zip; `discover` returns one `Submissi
   file = `folder/NAME/x.ipynb`.
 - a Gradescope export zip: the first submitter's sid, else email, else `submission_<id>`;
   file = `z.zip!submission_<id>/x.ipynb`; name, email and extra (submission_id,
-  gradescope_folder, gradescope_sid; for a group `group` and `submitters`, a JSON list of every
-  member's {name, email, sid}) from `submission_metadata.yml`.
+  gradescope_folder, gradescope_sid, created_at: the submission time; for a group `group` and
+  `submitters`, a JSON list of every member's {name, email, sid}) from `submission_metadata.yml`.
 - a Canvas download zip: the Canvas user id; file = `z.zip!doejane_123_456_x.ipynb`; extra
   canvas_user_id, canvas_submission_id, late ("true"/"false").
 - the zip `grader.export()` makes (`<notebook stem>_<timestamp>.zip`, holding otter's
@@ -580,6 +580,8 @@ def _gradescope_identity(
     """The first submitter is the student; other group members are listed in extra["group"]."""
     match = _GRADESCOPE_FOLDER.fullmatch(folder)
     extra = {"submission_id": match["id"] if match else "", "gradescope_folder": folder}
+    created = _text(entry, "created_at")  # the submission time, as Gradescope wrote it
+    extra.update({"created_at": created} if created else {})
     listed = _field(entry, "submitters")
     submitters = [s for s in listed if isinstance(s, dict)] if isinstance(listed, list) else []
     if not submitters:

@@ -7,10 +7,13 @@ the end, then per question its score and each test (passed/failed, its message i
 no scripts, no external resources; a Content-Security-Policy forbids both should anything slip
 through.
 
-Hidden tests follow grading.yml's `feedback.hidden_test_output`:
-- "never": counted, and only a line "N hidden tests: M passed";
-- "after_published": that line plus their detail in a collapsed <details> block;
+Hidden tests follow grading.yml's `feedback.hidden_test_output` (`Report.hidden_detail`):
+- "never": counted, and only a line "N hidden tests: M passed" (no name, no message);
+- "after_published": the same as "never" until the grades are published (`autograder publish`,
+  `grade --publish`); the pages written then add their detail in a collapsed <details> block;
 - "always": listed with the public tests, marked hidden.
+Questions graded by hand follow the auto-graded ones, with the points and comment given (or "not
+graded yet"); a late submission's page says when it came and what the policy took.
 """
 
 from __future__ import annotations
@@ -130,10 +133,7 @@ def _hidden_html(hidden: Sequence[TestRecord], show_hidden: str) -> str:
     line = f'<p class="muted">{count}</p>'
     if show_hidden == "never":
         return line
-    return (
-        f"{line}<details><summary>Hidden test details (shown after grades are published)"
-        f"</summary>{_tests_html(hidden)}</details>"
-    )
+    return f"{line}<details><summary>Hidden test details</summary>{_tests_html(hidden)}</details>"
 
 
 def _question_html(name: str, points: float, question: QuestionRecord | None, show: str) -> str:
@@ -154,59 +154,104 @@ def _question_html(name: str, points: float, question: QuestionRecord | None, sh
     return f'<section class="question">{head}{body}</section>'
 
 
-def _document(title: str, body: str) -> str:
+def _manual_html(report: Report, record: GradeRecord) -> str:
+    """One section per question graded by hand: the points given and the comment."""
+    sections = []
+    for name, points in report.manual.points.items():
+        score = report.manual_score(record, name)
+        given = "not graded yet" if score.points is None else format_points(score.points)
+        head = (
+            f'<div class="qhead"><h2>{for_html(name)}</h2><span>{given} / '
+            f"{format_points(points)}</span></div>{_bar(score.points or 0.0, points)}"
+        )
+        body = '<p class="muted">Written answer, graded by the course staff.</p>'
+        body += f"<pre>{for_html(score.comment)}</pre>" if score.comment.strip() else ""
+        sections.append(f'<section class="question">{head}{body}</section>')
+    return "".join(sections)
+
+
+def _late_html(report: Report, record: GradeRecord) -> str:
+    late = report.late_of(record)
+    if not late.note:
+        return ""
+    taken = report.penalty(record)
+    points = f" (&minus;{format_points(taken)} points)" if taken else ""
+    return f'<div class="status"><p>Late work: {for_html(late.note)}{points}.</p></div>'
+
+
+def _total_html(report: Report, record: GradeRecord) -> str:
+    pending = report.pending(record)
+    so_far = " so far" if pending else ""
+    line = (
+        f'<p class="total">{format_points(report.total(record))} / '
+        f"{format_points(report.max_points)} points{so_far}</p>"
+    )
+    if pending:
+        line += (
+            '<p class="muted">Not graded yet: '
+            f"{for_html(', '.join(pending))} (graded by the course staff).</p>"
+        )
+    return line + _bar(report.total(record), report.max_points)
+
+
+def html_document(title: str, body: str, *, data_images: bool = False) -> str:
+    """A self-contained page: inline CSS, no scripts or external resources (the CSP forbids
+    them); `data_images` lets it show `data:` images (figures of written answers)."""
+    images = "; img-src data:" if data_images else ""
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta http-equiv="Content-Security-Policy" '
-        "content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        f"content=\"default-src 'none'; style-src 'unsafe-inline'{images}\">"
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{for_html(title)}</title><style>{_CSS}</style></head>\n<body>{body}</body></html>\n"
     )
 
 
 def _page(record: GradeRecord, report: Report, show_hidden: str) -> str:
-    title, points, max_score = report.title, report.points, report.max_points
+    title, points = report.title, report.points
     who = record.name or record.student_id
     questions = {q.name: q for q in record.questions}
     body = (
         f'<h1>{for_html(title)}</h1><p class="sub">Feedback for {for_html(who)} '
-        f'({for_html(record.student_id)})</p><p class="total">{format_points(record.total)} / '
-        f"{format_points(max_score)} points</p>"
-        f"{_bar(record.total, max_score)}{_status_html(record)}"
+        f"({for_html(record.student_id)})</p>{_total_html(report, record)}"
+        f"{_late_html(report, record)}{_status_html(record)}"
         + "".join(
             _question_html(name, p, questions.get(name), show_hidden) for name, p in points.items()
         )
+        + _manual_html(report, record)
     )
-    return _document(f"{title}: {who}", body)
+    return html_document(f"{title}: {who}", body)
 
 
-def _index(records: list[GradeRecord], names: dict[str, str], title: str, max_score: float) -> str:
+def _index(report: Report, names: dict[str, str]) -> str:
+    records, title = report.by_student, report.title
     rows = "".join(
         f'<tr><td><a href="{for_html(names[r.student_id])}">{for_html(r.student_id)}</a></td>'
-        f'<td>{for_html(r.name)}</td><td class="num">{format_points(r.total)}</td>'
+        f'<td>{for_html(r.name)}</td><td class="num">{format_points(report.total(r))}</td>'
         f"<td>{for_html(STATUS_WORDS[r.status])}</td></tr>"
         for r in records
     )
     body = (
         f'<h1>{for_html(title)}</h1><p class="sub">{len(records)} feedback pages; '
-        f"max {format_points(max_score)} points</p><table><tr><th>Student ID</th><th>Name</th>"
-        f"<th>Total</th><th>Status</th></tr>{rows}</table>"
+        f"max {format_points(report.max_points)} points</p><table><tr><th>Student ID</th>"
+        f"<th>Name</th><th>Total</th><th>Status</th></tr>{rows}</table>"
     )
-    return _document(f"{title}: feedback pages", body)
+    return html_document(f"{title}: feedback pages", body)
 
 
 def write_feedback_pages(report: Report, out_dir: Path | str) -> list[Path]:
     """Write `out_dir/<safe student_id>.html` per record and `out_dir/index.html`.
 
-    The report's `hidden_test_output` is one of "never", "after_published", "always"; every
-    question of the report is listed (one a record lacks shows as not scored). Returns the pages
-    in the order of the records (index.html not included).
+    The report's `hidden_test_output` is one of "never", "after_published", "always" (shown as
+    `Report.hidden_detail` says); every question of the report is listed (one a record lacks
+    shows as not scored). Returns the pages in the order of the records (index.html not included).
     """
-    show_hidden = report.hidden_test_output
-    if show_hidden not in HIDDEN_TEST_OUTPUT_CHOICES:
+    if report.hidden_test_output not in HIDDEN_TEST_OUTPUT_CHOICES:
         raise ValueError(
-            f"show_hidden must be one of {list(HIDDEN_TEST_OUTPUT_CHOICES)}, got {show_hidden!r}"
+            f"show_hidden must be one of {list(HIDDEN_TEST_OUTPUT_CHOICES)}, "
+            f"got {report.hidden_test_output!r}"
         )
+    show_hidden = report.hidden_detail
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     names = page_names(r.student_id for r in report.records)
@@ -215,6 +260,6 @@ def write_feedback_pages(report: Report, out_dir: Path | str) -> list[Path]:
         page = out_dir / names[record.student_id]
         page.write_text(_page(record, report, show_hidden), encoding="utf-8")
         pages.append(page)
-    index = _index(report.by_student, names, report.title, report.max_points)
+    index = _index(report, names)
     (out_dir / "index.html").write_text(index, encoding="utf-8")
     return pages

@@ -1,11 +1,13 @@
 """Gradebook imports: a Canvas gradebook CSV and a Moodle grade import CSV.
 
 Every row gets a number (a timeout/memory/error record its working parts' score, an invalid or
-missing one 0): an LMS needs a score for every student. Only rows with an identity that LMS
-matches on are written (`lms_rows`: from the roster or the LMS's own export, never a file name);
-the others are left out and listed by `lms_rows`. Rows sorted by student_id; UTF-8. Every text
-cell (names, ids, emails, the LMS identity columns, headers) is guarded against formula injection
-(`report.csv_row`); the points stay numbers.
+missing one 0): an LMS needs a score for every student. The number is `Report.total` (with the
+points given by hand, less the late penalty); a row whose written answers are not all scored yet
+is left out (`Report.gradebook`), so the LMS keeps its grade until the total is final. Only rows
+with an identity that LMS matches on are written (`lms_rows`: from the roster or the LMS's own
+export, never a file name); the others are left out and listed by `lms_rows`. Rows sorted by
+student_id; UTF-8. Every text cell (names, ids, emails, the LMS identity columns, headers) is
+guarded against formula injection (`report.csv_row`); the points stay numbers.
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ def write_canvas_csv(report: Report, path: Path | str) -> Path:
         writer = csv.writer(stream)
         writer.writerow(csv_row([*CANVAS_FIXED_COLUMNS, header]))
         writer.writerow(csv_row(["    Points Possible", "", "", "", "", report.max_points]))
-        for r, identity in canvas_rows(report.by_student).rows:
-            row = [r.name or r.student_id, *identity, r.extra.get("section", ""), r.total]
+        for r, identity in canvas_rows(report.gradebook).rows:
+            row = [r.name or r.student_id, *identity, r.extra.get("section", ""), report.total(r)]
             writer.writerow(csv_row(row))
     return path
 
@@ -59,7 +61,8 @@ def write_moodle_csv(report: Report, path: Path | str) -> Path:
     Columns `First name,Last name,<identifier>,Assignment: <title> (Real),Feedback: <title>`,
     the identifier column as `report.moodle_identifier` chooses (`Email address`, `ID number`
     or `Username`: map it in Moodle's import); the feedback is one line such as
-    "31/40 points; ran out of time", out of the report's max points.
+    "31/40 points; ran out of time", out of the report's max points, then the late note and the
+    comments given by hand ("q_written: 4/5: cite your numbers").
     """
     path = Path(path)
     max_points = format_points(report.max_points)
@@ -72,7 +75,10 @@ def write_moodle_csv(report: Report, path: Path | str) -> Path:
                 + [f"Assignment: {report.title} (Real)", f"Feedback: {report.title}"]
             )
         )
-        for r, (value,) in moodle_rows(report.by_student, report.moodle_identifier).rows:
-            feedback = f"{format_points(r.total)}/{max_points} points; {STATUS_WORDS[r.status]}"
-            writer.writerow(csv_row([*_split_name(r.name), value, r.total, feedback]))
+        for r, (value,) in moodle_rows(report.gradebook, report.moodle_identifier).rows:
+            total, late = report.total(r), report.late_of(r).note
+            feedback = f"{format_points(total)}/{max_points} points; {STATUS_WORDS[r.status]}"
+            feedback += f"; {late}" if late else ""
+            feedback += "".join(f"; {note}" for note in report.manual_notes(r))
+            writer.writerow(csv_row([*_split_name(r.name), value, total, feedback]))
     return path

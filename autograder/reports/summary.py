@@ -1,18 +1,20 @@
 """The grading run at a glance: summary.png, summary.md and a plain-text table for the terminal.
 
 Statistics are over all submissions; a record not graded to the end counts with its total (the
-working parts' score; 0 for an invalid one), as in the gradebook. A roster student's `missing`
-row is no submission: counted apart, not in the statistics; summary.md then lists them, the
-submissions matched to no roster student and the rows left out of an LMS file
-(`reports.unmatched`). In summary.md the students'
-ids, names and messages are code spans (`escape.for_markdown`): shown, never live Markdown. The
-terminal table holds only the grader's words (question names, numbers).
+working parts' score; 0 for an invalid one), as in the gradebook; a question graded by hand over
+the answers scored so far; the total is `Report.total` (less late penalties) out of the whole
+assignment's points. A roster student's `missing` row is no submission: counted apart, not in
+the statistics; summary.md then lists them, the submissions matched to no roster student and the
+rows left out of an LMS file (`reports.unmatched`), and also written answers not scored yet and
+late work. In summary.md the students' ids, names and messages are code spans
+(`escape.for_markdown`): shown, never live Markdown. The terminal table holds only the grader's
+words (question names, numbers).
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,13 +63,16 @@ def _stats(name: str, points: float, scores: list[float]) -> ScoreStats:
     return ScoreStats(name, points, statistics.mean(scores), statistics.median(scores), full)
 
 
-def score_stats(
-    records: Iterable[GradeRecord], question_points: Mapping[str, float]
-) -> list[ScoreStats]:
-    """Stats per question in `question_points` order (a missing question scores 0), then "total"."""
-    records = list(records)
-    rows = [_stats(q, p, [r.score_of(q) for r in records]) for q, p in question_points.items()]
-    rows.append(_stats("total", sum(question_points.values()), [r.total for r in records]))
+def score_stats(report: Report) -> list[ScoreStats]:
+    """Stats over the submissions (`submitted`) per auto-graded question in the report's order (a
+    question a record lacks scores 0), per question graded by hand (over the answers scored so
+    far), then "total" (`Report.total`, out of the report's max points)."""
+    records = submitted(report.records)
+    rows = [_stats(q, p, [r.score_of(q) for r in records]) for q, p in report.points.items()]
+    for question, points in report.manual.points.items():
+        given = [report.manual_score(r, question).points for r in records]
+        rows.append(_stats(question, points, [g for g in given if g is not None]))
+    rows.append(_stats("total", report.max_points, [report.total(r) for r in records]))
     return rows
 
 
@@ -93,7 +98,7 @@ def summary_table(report: Report) -> str:
     records = report.records
     rows = [
         (s.name, format_points(s.points), _number(s.mean), _number(s.median))
-        for s in score_stats(submitted(records), report.points)
+        for s in score_stats(report)
     ]
     rows.insert(0, ("question", "points", "mean", "median"))
     width = max(len(row[0]) for row in rows)
@@ -102,8 +107,9 @@ def summary_table(report: Report) -> str:
     return "\n".join([_counts_line(records), *lines])
 
 
-def _markdown(records: list[GradeRecord], question_points: Mapping[str, float], title: str) -> str:
-    stats = score_stats(submitted(records), question_points)
+def _markdown(report: Report) -> str:
+    records, title = report.records, report.title
+    stats = score_stats(report)
     total = stats[-1]
     lines = [
         f"# {title}: grading summary",
@@ -124,19 +130,43 @@ def _markdown(records: list[GradeRecord], question_points: Mapping[str, float], 
     lines += ["", f"## Not graded to the end ({len(not_graded)})", ""]
     lines += [
         f"- {for_markdown(r.student_id)}{f' ({for_markdown(r.name)})' if r.name else ''}: "
-        f"{r.status}, {format_points(r.total)} points; "
+        f"{r.status}, {format_points(report.total(r))} points; "
         f"{for_markdown(one_line(r.message)) or '(no message)'}"
         for r in not_graded
     ] or ["None."]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + _not_final(report)) + "\n"
 
 
-def _figure(records: list[GradeRecord], question_points: Mapping[str, float], title: str) -> Figure:
+def _not_final(report: Report) -> list[str]:
+    """summary.md's sections on written answers not scored yet and on late work (if any)."""
+    lines = []
+    pending = [r for r in report.by_student if report.pending(r)]
+    if pending:
+        lines += ["", f"## Written answers not scored yet ({len(pending)})", ""]
+        lines += [
+            f"- {for_markdown(r.student_id)}: {', '.join(report.pending(r))} "
+            "(left out of canvas.csv and moodle.csv)"
+            for r in pending
+        ]
+    late = [r for r in report.by_student if report.late_of(r).note]
+    if late:
+        lines += ["", f"## Late ({len(late)})", ""]
+        lines += [
+            f"- {for_markdown(r.student_id)}: {for_markdown(report.late_of(r).note)}, "
+            f"{format_points(report.penalty(r))} points taken"
+            for r in late
+        ]
+    return lines
+
+
+def _figure(report: Report) -> Figure:
     """Left: histogram of totals with the max marked; right: mean score / points per question."""
-    max_score = sum(question_points.values())
+    records, title, max_score = submitted(report.records), report.title, report.max_points
+    stats = score_stats(report)[:-1]
+    question_points = {s.name: s.points for s in stats}
     fig = Figure(figsize=(max(11.0, 5.0 + 0.5 * len(question_points)), 5.0), layout="constrained")
     hist, bars = fig.subplots(1, 2, width_ratios=[1.0, max(1.0, len(question_points) / 6)])
-    totals = [r.total for r in records]
+    totals = [report.total(r) for r in records]
     bins = np.linspace(0, max_score, 21) if max_score > 0 else 10
     hist.hist(totals, bins=bins, color="#4c72b0", edgecolor="white")
     hist.axvline(
@@ -149,10 +179,7 @@ def _figure(records: list[GradeRecord], question_points: Mapping[str, float], ti
     hist.yaxis.set_major_locator(MaxNLocator(integer=True))
     hist.legend(loc="best")
     names = list(question_points)
-    fractions = [
-        (s.mean or 0.0) / s.points if s.points else 0.0
-        for s in score_stats(records, question_points)[:-1]
-    ]
+    fractions = [(s.mean or 0.0) / s.points if s.points else 0.0 for s in stats]
     drawn = bars.bar(names, fractions, color="#4c72b0")
     bars.bar_label(drawn, labels=[f"{f:.0%}" for f in fractions], fontsize=8)
     bars.set(title="Mean score per question", ylabel="mean score / points", ylim=(0, 1.1))
@@ -167,14 +194,13 @@ def _figure(records: list[GradeRecord], question_points: Mapping[str, float], ti
 
 def write_summary(report: Report, out_dir: Path | str) -> SummaryPaths:
     """Write `out_dir/summary.png` (Agg, 120 dpi) and `out_dir/summary.md`; return their paths."""
-    records, question_points, assignment_title = report.records, report.points, report.title
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = SummaryPaths(png=out_dir / "summary.png", markdown=out_dir / "summary.md")
-    fig = _figure(submitted(records), question_points, assignment_title)
+    fig = _figure(report)
     FigureCanvasAgg(fig)  # render with Agg, whatever pyplot's backend is
     fig.savefig(paths.png, dpi=120)
-    markdown = _markdown(records, question_points, assignment_title)
+    markdown = _markdown(report)
     markdown += "".join(f"{line}\n" for line in markdown_lines(report))
     paths.markdown.write_text(markdown, encoding="utf-8")
     return paths

@@ -90,7 +90,7 @@ def test_grades_csv_has_one_row_per_student_sorted_with_every_score(records, tmp
     rows = _read_csv(write_grades_csv(Report(records, POINTS, TITLE), tmp_path / "grades.csv"))
     assert rows[0] == [
         "student_id", "name", "email", "file", "q_a", "q_b", "total", "max", "status", "message",
-        "matched_by",
+        "matched_by", "submitted_at", "days_late", "penalty", "late_note",
     ]  # fmt: skip
     assert [r[0] for r in rows[1:]] == ["s01", "s02", "s03", "s10"]
     by_id = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
@@ -207,10 +207,14 @@ def test_feedback_page_shows_hidden_tests_per_setting(records, tmp_path):
     assert HIDDEN_SECRET not in never and "q_b - 2" not in never and "<details>" not in never
     assert "q_b - 1" in never  # public tests are listed
 
-    published, published_parsed = page_of("after_published")
-    assert "2 hidden tests: 1 passed" in published_parsed.text
+    unpublished, _ = page_of("after_published")
+    assert unpublished == never  # until the grades are published: what "never" shows
+
+    out = tmp_path / "published"
+    report = Report(records, POINTS, TITLE, "after_published", published=True)
+    published = write_feedback_pages(report, out)[2].read_text(encoding="utf-8")
+    assert "2 hidden tests: 1 passed" in _Parsed(published).text
     details = published.index("<details>")
-    assert "shown after grades are published" in published[details:]
     assert published.index(HIDDEN_SECRET) > details and "<details open" not in published
 
     always, always_parsed = page_of("always")

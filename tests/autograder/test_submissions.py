@@ -106,6 +106,7 @@ def test_gradescope_export(tmp_path, root):
         "submission_id": "1001",
         "gradescope_folder": "submission_1001",
         "gradescope_sid": "0042",
+        "created_at": "2024-03-01 10:15:02.123456000 -08:00",  # the submission time, as written
     }
 
     group = subs["bob@example.edu"]
