@@ -60,11 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     manual.add_argument("assignment", metavar="NAME")
     manual.add_argument("--out", type=Path, required=True, help="the folder `grade` wrote")
     similar = commands.add_parser("similar", help="rank pairs of submissions by shared code")
-    similar.add_argument("assignment", metavar="NAME")
-    similar.add_argument(
-        "submissions", nargs="+", help=".ipynb files, folders, Gradescope or Canvas zips"
-    )
-    similar.add_argument("--out", type=Path, required=True, help="folder for the report")
+    _inputs(similar, out_help="folder for the report")
     similar.add_argument(
         "--pairs", type=int, default=50, help="pairs shown side by side (default: 50)"
     )
@@ -73,13 +69,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _grade_arguments(grade: argparse.ArgumentParser) -> None:
-    """The arguments of `grade` and `publish`."""
-    grade.add_argument("assignment", metavar="NAME")
-    grade.add_argument(
+def _inputs(command: argparse.ArgumentParser, out_help: str) -> None:
+    """NAME SUBMISSIONS... --out DIR, as `grade`, `publish` and `similar` take them."""
+    command.add_argument("assignment", metavar="NAME")
+    command.add_argument(
         "submissions", nargs="+", help=".ipynb files, folders, Gradescope or Canvas zips"
     )
-    grade.add_argument("--out", type=Path, required=True, help="folder for the results")
+    command.add_argument("--out", type=Path, required=True, help=out_help)
+
+
+def _grade_arguments(grade: argparse.ArgumentParser) -> None:
+    """The arguments of `grade` and `publish`."""
+    _inputs(grade, out_help="folder for the results")
     grade.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     grade.add_argument("--time-limit", type=float, help="CPU seconds (default: grading.yml)")
     grade.add_argument("--memory-limit", type=int, help="MB (default: grading.yml)")
