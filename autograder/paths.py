@@ -65,6 +65,15 @@ class ProjectPaths:
         """assignments/NAME/: the student variant."""
         return self.assignments / name
 
+    def student_notebook(self, name: str) -> Path:
+        """assignments/NAME/NAME.ipynb: the notebook students receive."""
+        return self.student_dir(name) / f"{name}.ipynb"
+
+    @property
+    def feedback_templates(self) -> Path:
+        """feedback_templates/: a course's own templates for the feedback pages (optional)."""
+        return self.root / "feedback_templates"
+
     def dist_dir(self, name: str) -> Path:
         """dist/NAME/: autograder zip and solution notebook."""
         return self.dist / name

@@ -20,23 +20,16 @@ from packaging.utils import canonicalize_name
 from autograder.errors import AutograderError
 
 GRADING_PACKAGES = ("numpy", "torch", "scikit-learn", "matplotlib", "scipy")
+_INSTRUCTOR = (*GRADING_PACKAGES, "otter-grader", "pyyaml", "nbformat", "packaging", "jinja2")
 ROLES: dict[str, tuple[str, ...]] = {
     # a student's notebook: the assignments' imports, otter's checks, and JupyterLab
     "student": ("numpy", "torch", "scikit-learn", "matplotlib", "otter-grader", "jupyterlab"),
     # the grading image (Gradescope), and what the autograder zip's engine imports
     "grading": GRADING_PACKAGES,
     # an instructor's machine: build, verify, grade, reports
-    "grader": (*GRADING_PACKAGES, "otter-grader", "pyyaml", "nbformat", "packaging"),
+    "grader": _INSTRUCTOR,
     # `autograder grade --scheduler`: the grader's packages and Dask on every worker
-    "cluster": (
-        *GRADING_PACKAGES,
-        "otter-grader",
-        "pyyaml",
-        "nbformat",
-        "packaging",
-        "dask",
-        "distributed",
-    ),
+    "cluster": (*_INSTRUCTOR, "dask", "distributed"),
 }
 DEV_TOOLS = ("pytest", "pytest-xdist", "ruff", "playwright")
 """What only the developer's environment (the whole lock) adds: tests, lint, the browser."""

@@ -46,6 +46,7 @@ from autograder.reports.lms_rows import MOODLE_IDENTIFIERS, canvas_assignment_he
 from autograder.reports.matching import roll_call
 from autograder.reports.report import Report
 from autograder.reports.roster import Roster, RosterError, load_roster
+from autograder.reports.titles import question_titles
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,8 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
         unmatched=roll.unmatched,
         canvas_assignment_id=options.canvas_assignment_id,
         moodle_identifier=options.moodle_identifier,
+        titles=question_titles(paths.student_notebook(options.assignment)),
+        templates=paths.feedback_templates,
     )
     report = adjustments.apply(adjust, report, records)
     outputs = write_reports(report, options.out)

@@ -1,11 +1,14 @@
 """Feedback pages: one self-contained HTML page per submission, and index.html for the TA.
 
-A page shows the total with a bar, the status in plain words when the notebook was not graded to
-the end, then per question its score and each test (passed/failed, its message in a <pre>, the
-"Hint:" part of the message set apart). Everything from a record is HTML-escaped
-(`escape.for_html`: names, ids and messages come from students and their code). Inline CSS only,
-no scripts, no external resources; a Content-Security-Policy forbids both should anything slip
-through.
+Rendered from Jinja2 templates (`templates/`: base, page, index), which a course can replace one
+by one with files of the same name in its `feedback_templates/` folder (wording, branding). A
+page leads with what needs attention: the total, the notebook-level message (which cell raised
+what, a time or memory limit), then the questions that lost points, by their titles, each with
+its failing tests, their messages and hints (its passed tests collapsed); the questions with full
+marks follow as one line each. Everything from a record goes through `escape.for_html` (the
+templates' finalize step): names, ids and messages come from students and their code. Inline
+CSS; student pages have no script, the index one inline script (sorting, a status filter) that
+the Content-Security-Policy admits by its hash; no external resources.
 
 Hidden tests follow grading.yml's `feedback.hidden_test_output` (`Report.hidden_detail`):
 - "never": counted, and only a line "N hidden tests: M passed" (no name, no message);
@@ -18,10 +21,15 @@ graded yet"); a late submission's page says when it came and what the policy too
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
 
 from autograder.config import HIDDEN_TEST_OUTPUT_CHOICES
 from autograder.grading.records import GradeRecord, QuestionRecord, TestRecord
@@ -32,6 +40,7 @@ _UNSAFE_CHARS = re.compile(r"[^A-Za-z0-9._-]")
 _LEADING_DOT = re.compile(r"^\.")  # no hidden files
 _HINT_LINE = re.compile(r"^\s*Hint:\s*", re.MULTILINE)
 _RESERVED_STEMS = {"index"}
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 _CSS = """
 body { font: 16px/1.5 system-ui, sans-serif; max-width: 52rem; margin: 2rem auto;
@@ -79,119 +88,206 @@ def page_names(student_ids: Iterable[str]) -> dict[str, str]:
     return names
 
 
-def _status_html(record: GradeRecord) -> str:
-    """The status in plain words for a record not graded to the end; "" for a graded one."""
-    if record.status == "graded":
-        return ""
-    after = f" after {record.seconds:.0f} s" if record.seconds > 0 else ""
-    words = {
-        "timeout": f"Your notebook ran out of time{after}; "
-        "the questions that ran before that are scored.",
-        "memory": f"Your notebook used more memory than allowed{after}; "
-        "the questions that ran before that are scored.",
-        "error": "Grading stopped with an error; the questions that ran before that are scored. "
-        "If you think this is our fault, contact the course staff.",
-        "invalid": "Your submission could not be read as a Jupyter notebook, so it scored 0. "
-        "Check that you submitted the .ipynb file.",
-        "missing": "We received no submission from you, so it scored 0. If you did submit, "
-        "contact the course staff.",
-    }[record.status]
-    details = f"<pre>{for_html(record.message)}</pre>" if record.message.strip() else ""
-    return f'<div class="status"><p><strong>{for_html(words)}</strong></p>{details}</div>'
+_STATUS_WORDS = {
+    "graded": "Your notebook ran to the end, with this note:",
+    "timeout": "Your notebook ran out of time; the questions that ran before that are scored.",
+    "memory": "Your notebook used more memory than allowed; the questions that ran before that "
+    "are scored.",
+    "error": "Grading stopped with an error; the questions that ran before that are scored. "
+    "If you think this is our fault, contact the course staff.",
+    "invalid": "Your submission could not be read as a Jupyter notebook, so it scored 0. "
+    "Check that you submitted the .ipynb file, then submit again.",
+    "missing": "We received no submission from you, so it scored 0. If you did submit, "
+    "contact the course staff.",
+}
+_NOTHING_GRADED = ("invalid", "missing")
 
 
-def _bar(score: float, max_score: float) -> str:
-    percent = 100 * min(max(score / max_score, 0.0), 1.0) if max_score > 0 else 0.0
-    return f'<div class="bar"><div class="fill" style="width: {percent:.1f}%"></div></div>'
+def _percent(score: float, points: float) -> str:
+    return f"{100 * min(max(score / points, 0.0), 1.0):.1f}" if points > 0 else "0.0"
 
 
-def _test_html(test: TestRecord) -> str:
-    result = "passed" if test.passed else "failed"
-    mark = "&#10003;" if test.passed else "&#10007;"
-    hidden = ' <span class="muted">(hidden test)</span>' if test.hidden else ""
-    parts = [f'<li><span class="{result}">{mark} {result}</span> {for_html(test.name)}{hidden}']
+def _test_view(test: TestRecord) -> dict[str, Any]:
     match = _HINT_LINE.search(test.message)
     body = test.message[: match.start()] if match else test.message
-    if body.strip():
-        parts.append(f"<pre>{for_html(body.rstrip())}</pre>")
-    if match:
-        hint = test.message[match.end() :].strip()
-        parts.append(f'<p class="hint"><strong>Hint:</strong> {for_html(hint)}</p>')
-    return "".join(parts) + "</li>"
+    hint = test.message[match.end() :].strip() if match else ""
+    return {
+        "name": test.name,
+        "passed": test.passed,
+        "hidden": test.hidden,
+        "body": body.rstrip(),
+        "hint": hint,
+    }
 
 
-def _tests_html(tests: Sequence[TestRecord]) -> str:
-    return f'<ul class="tests">{"".join(_test_html(t) for t in tests)}</ul>' if tests else ""
-
-
-def _hidden_html(hidden: Sequence[TestRecord], show_hidden: str) -> str:
-    """The hidden tests of one question per `show_hidden` ("never" / "after_published")."""
+def _hidden_line(hidden: Sequence[TestRecord]) -> str:
     if not hidden:
         return ""
     passed = sum(t.passed for t in hidden)
-    count = f"{len(hidden)} hidden test{'s' if len(hidden) != 1 else ''}: {passed} passed"
-    line = f'<p class="muted">{count}</p>'
-    if show_hidden == "never":
-        return line
-    return f"{line}<details><summary>Hidden test details</summary>{_tests_html(hidden)}</details>"
+    return f"{len(hidden)} hidden test{'s' if len(hidden) != 1 else ''}: {passed} passed"
 
 
-def _question_html(name: str, points: float, question: QuestionRecord | None, show: str) -> str:
+def _question_view(
+    name: str, points: float, title: str, question: QuestionRecord | None, show: str
+) -> dict[str, Any]:
+    tests = question.tests if question else ()
+    visible = tests if show == "always" else [t for t in tests if not t.hidden]
+    hidden = [] if show == "always" else [t for t in tests if t.hidden]
     score = question.score if question else 0.0
-    head = (
-        f'<div class="qhead"><h2>{for_html(name)}</h2>'
-        f"<span>{format_points(score)} / {format_points(points)}</span></div>{_bar(score, points)}"
-    )
-    if question is None:
-        body = '<p class="muted">Not scored: this question did not run.</p>'
-        return f'<section class="question">{head}{body}</section>'
-    tests = question.tests
-    if show == "always":
-        body = _tests_html(tests)
-    else:
-        body = _tests_html([t for t in tests if not t.hidden])
-        body += _hidden_html([t for t in tests if t.hidden], show)
-    return f'<section class="question">{head}{body}</section>'
+    return {
+        "id": name,
+        "title": title or name,
+        "s": score,
+        "p": points,
+        "score": format_points(score),
+        "points": format_points(points),
+        "ran": question is not None,
+        "lost": question is None or score < points,
+        "failed": [_test_view(t) for t in visible if not t.passed],
+        "passed": [_test_view(t) for t in visible if t.passed],
+        "hidden_line": _hidden_line(hidden),
+        "hidden_detail": [_test_view(t) for t in hidden] if show == "after_published" else [],
+    }
 
 
-def _manual_html(report: Report, record: GradeRecord) -> str:
-    """One section per question graded by hand: the points given and the comment."""
-    sections = []
+def _manual_views(report: Report, record: GradeRecord) -> list[dict[str, Any]]:
+    views = []
     for name, points in report.manual.points.items():
         score = report.manual_score(record, name)
-        given = "not graded yet" if score.points is None else format_points(score.points)
-        head = (
-            f'<div class="qhead"><h2>{for_html(name)}</h2><span>{given} / '
-            f"{format_points(points)}</span></div>{_bar(score.points or 0.0, points)}"
+        views.append(
+            {
+                "id": name,
+                "title": report.titles.get(name, name),
+                "s": score.points or 0.0,
+                "p": points,
+                "given": "not graded yet" if score.points is None else format_points(score.points),
+                "points": format_points(points),
+                "comment": score.comment.strip(),
+            }
         )
-        body = '<p class="muted">Written answer, graded by the course staff.</p>'
-        body += f"<pre>{for_html(score.comment)}</pre>" if score.comment.strip() else ""
-        sections.append(f'<section class="question">{head}{body}</section>')
-    return "".join(sections)
+    return views
 
 
-def _late_html(report: Report, record: GradeRecord) -> str:
+def _page_context(record: GradeRecord, report: Report, show: str) -> dict[str, Any]:
+    questions = {q.name: q for q in record.questions}
+    views = [
+        _question_view(name, p, report.titles.get(name, ""), questions.get(name), show)
+        for name, p in report.points.items()
+    ]
     late = report.late_of(record)
-    if not late.note:
-        return ""
     taken = report.penalty(record)
-    points = f" (&minus;{format_points(taken)} points)" if taken else ""
-    return f'<div class="status"><p>Late work: {for_html(late.note)}{points}.</p></div>'
+    message = record.message.strip()
+    who = record.name or record.student_id
+    return {
+        "script_hash": "",  # a student's page runs no script
+        "page_title": f"{report.title}: {who}",
+        "title": report.title,
+        "who": who,
+        "student_id": record.student_id,
+        "total": format_points(report.total(record)),
+        "total_value": report.total(record),
+        "max_points": format_points(report.max_points),
+        "max_value": report.max_points,
+        "pending": report.pending(record),
+        "status_words": _STATUS_WORDS[record.status]
+        if record.status != "graded" or message
+        else "",
+        "status_message": message,
+        "late_note": late.note,
+        "penalty": format_points(taken) if taken else "",
+        "graded_questions": record.status not in _NOTHING_GRADED,
+        "lost": [v for v in views if v["lost"]],
+        "full": [v for v in views if not v["lost"]],
+        "manual": _manual_views(report, record),
+    }
 
 
-def _total_html(report: Report, record: GradeRecord) -> str:
-    pending = report.pending(record)
-    so_far = " so far" if pending else ""
-    line = (
-        f'<p class="total">{format_points(report.total(record))} / '
-        f"{format_points(report.max_points)} points{so_far}</p>"
-    )
-    if pending:
-        line += (
-            '<p class="muted">Not graded yet: '
-            f"{for_html(', '.join(pending))} (graded by the course staff).</p>"
+_SCRIPT = """(function () {
+  var table = document.getElementById("grades"), body = table.tBodies[0];
+  Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
+    var button = th.querySelector("button"), ascending = true;
+    button.addEventListener("click", function () {
+      var numeric = button.getAttribute("data-sort") === "num";
+      var rows = Array.prototype.slice.call(body.rows);
+      rows.sort(function (a, b) {
+        var x = a.cells[column].textContent, y = b.cells[column].textContent;
+        var order = numeric ? (parseFloat(x) || 0) - (parseFloat(y) || 0) : x.localeCompare(y);
+        return ascending ? order : -order;
+      });
+      ascending = !ascending;
+      rows.forEach(function (row) { body.appendChild(row); });
+    });
+  });
+  document.getElementById("status").addEventListener("change", function (event) {
+    Array.prototype.forEach.call(body.rows, function (row) {
+      row.hidden = event.target.value !== "" &&
+        row.getAttribute("data-status") !== event.target.value;
+    });
+  });
+})();"""
+_SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
+_INDEX_LINKS = (
+    ("../summary.md", "Summary"),
+    ("../summary.png", "Score plots"),
+    ("../grades.csv", "grades.csv"),
+)
+
+
+def _index_context(report: Report, names: dict[str, str]) -> dict[str, Any]:
+    rows = []
+    for record in report.by_student:
+        scores = {q.name: q.score for q in record.questions}
+        cells = [
+            {
+                "text": format_points(scores[q]) if q in scores else "-",
+                "lost": scores.get(q, 0.0) < points,
+            }
+            for q, points in report.points.items()
+        ]
+        rows.append(
+            {
+                "href": names[record.student_id],
+                "student_id": record.student_id,
+                "name": record.name,
+                "total": format_points(report.total(record)),
+                "status": STATUS_WORDS[record.status],
+                "status_code": record.status,
+                "cells": cells,
+            }
         )
-    return line + _bar(report.total(record), report.max_points)
+    return {
+        "page_title": f"{report.title}: feedback pages",
+        "title": report.title,
+        "max_points": format_points(report.max_points),
+        "rows": rows,
+        "statuses": sorted({(row["status_code"], row["status"]) for row in rows}),
+        "questions": [{"id": q, "title": report.titles.get(q, q)} for q in report.points],
+        "links": [{"href": href, "text": text} for href, text in _INDEX_LINKS],
+        "script": Markup(_SCRIPT),
+        "script_hash": _SCRIPT_HASH,
+    }
+
+
+def _finalize(value: Any) -> Markup:
+    """Every value a template prints: trusted markup as it is, anything else `for_html`."""
+    return value if isinstance(value, Markup) else Markup(for_html(value))
+
+
+def _templates(report: Report) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if report.templates is not None and report.templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(report.templates))
+    loaders.append(jinja2.FileSystemLoader(TEMPLATES))
+    environment = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=True,
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    environment.globals.update(percent=_percent, fmt=format_points)
+    return environment
 
 
 def html_document(title: str, body: str, *, data_images: bool = False) -> str:
@@ -205,38 +301,6 @@ def html_document(title: str, body: str, *, data_images: bool = False) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{for_html(title)}</title><style>{_CSS}</style></head>\n<body>{body}</body></html>\n"
     )
-
-
-def _page(record: GradeRecord, report: Report, show_hidden: str) -> str:
-    title, points = report.title, report.points
-    who = record.name or record.student_id
-    questions = {q.name: q for q in record.questions}
-    body = (
-        f'<h1>{for_html(title)}</h1><p class="sub">Feedback for {for_html(who)} '
-        f"({for_html(record.student_id)})</p>{_total_html(report, record)}"
-        f"{_late_html(report, record)}{_status_html(record)}"
-        + "".join(
-            _question_html(name, p, questions.get(name), show_hidden) for name, p in points.items()
-        )
-        + _manual_html(report, record)
-    )
-    return html_document(f"{title}: {who}", body)
-
-
-def _index(report: Report, names: dict[str, str]) -> str:
-    records, title = report.by_student, report.title
-    rows = "".join(
-        f'<tr><td><a href="{for_html(names[r.student_id])}">{for_html(r.student_id)}</a></td>'
-        f'<td>{for_html(r.name)}</td><td class="num">{format_points(report.total(r))}</td>'
-        f"<td>{for_html(STATUS_WORDS[r.status])}</td></tr>"
-        for r in records
-    )
-    body = (
-        f'<h1>{for_html(title)}</h1><p class="sub">{len(records)} feedback pages; '
-        f"max {format_points(report.max_points)} points</p><table><tr><th>Student ID</th>"
-        f"<th>Name</th><th>Total</th><th>Status</th></tr>{rows}</table>"
-    )
-    return html_document(f"{title}: feedback pages", body)
 
 
 def write_feedback_pages(report: Report, out_dir: Path | str) -> list[Path]:
@@ -254,12 +318,15 @@ def write_feedback_pages(report: Report, out_dir: Path | str) -> list[Path]:
     show_hidden = report.hidden_detail
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    templates = _templates(report)
+    page, index = templates.get_template("page.html.j2"), templates.get_template("index.html.j2")
     names = page_names(r.student_id for r in report.records)
     pages = []
     for record in report.records:
-        page = out_dir / names[record.student_id]
-        page.write_text(_page(record, report, show_hidden), encoding="utf-8")
-        pages.append(page)
-    index = _index(report, names)
-    (out_dir / "index.html").write_text(index, encoding="utf-8")
+        path = out_dir / names[record.student_id]
+        path.write_text(page.render(_page_context(record, report, show_hidden)), encoding="utf-8")
+        pages.append(path)
+    (out_dir / "index.html").write_text(
+        index.render(_index_context(report, names)), encoding="utf-8"
+    )
     return pages

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from autograder.grading.records import GradeRecord
 from autograder.manual.grades import ManualGrades, ManualScore
@@ -48,6 +49,8 @@ class Report:
     manual: ManualGrades = field(default_factory=ManualGrades)
     late: Mapping[str, LateOutcome] = field(default_factory=dict)
     published: bool = False
+    titles: Mapping[str, str] = field(default_factory=dict)  # question -> its heading
+    templates: Path | None = None  # a course's feedback_templates/ folder
 
     @property
     def max_points(self) -> float:

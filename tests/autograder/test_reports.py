@@ -3,6 +3,7 @@
 import csv
 import html.parser
 
+import nbformat
 import numpy as np
 import pytest
 from PIL import Image
@@ -14,6 +15,7 @@ from autograder.reports.grades_csv import write_grades_csv
 from autograder.reports.lms import write_canvas_csv, write_moodle_csv
 from autograder.reports.report import Report
 from autograder.reports.summary import summary_table, write_summary
+from autograder.reports.titles import question_titles
 
 POINTS = {"q_a": 8.0, "q_b": 10.0}
 TITLE = "Optimisers, from scratch"
@@ -204,7 +206,8 @@ def test_feedback_page_shows_hidden_tests_per_setting(records, tmp_path):
     never, never_parsed = page_of("never")
     assert "2 hidden tests: 1 passed" in never_parsed.text
     assert "1 hidden test: 1 passed" in never_parsed.text
-    assert HIDDEN_SECRET not in never and "q_b - 2" not in never and "<details>" not in never
+    assert HIDDEN_SECRET not in never and "q_b - 2" not in never
+    assert "Hidden test details" not in never
     assert "q_b - 1" in never  # public tests are listed
 
     unpublished, _ = page_of("after_published")
@@ -214,30 +217,34 @@ def test_feedback_page_shows_hidden_tests_per_setting(records, tmp_path):
     report = Report(records, POINTS, TITLE, "after_published", published=True)
     published = write_feedback_pages(report, out)[2].read_text(encoding="utf-8")
     assert "2 hidden tests: 1 passed" in _Parsed(published).text
-    details = published.index("<details>")
+    details = published.index("<summary>Hidden test details</summary>")
     assert published.index(HIDDEN_SECRET) > details and "<details open" not in published
 
     always, always_parsed = page_of("always")
-    assert HIDDEN_SECRET in always_parsed.text and "<details>" not in always
+    assert HIDDEN_SECRET in always_parsed.text and "Hidden test details" not in always
     assert "hidden tests:" not in always_parsed.text
 
 
 def test_feedback_page_explains_a_timeout_and_an_invalid_submission(records, tmp_path):
     pages = write_feedback_pages(Report(records, POINTS, TITLE, "never"), tmp_path)
     timeout = _Parsed(pages[1].read_text(encoding="utf-8")).text
-    assert "ran out of time after 60 s; the questions that ran before that are scored" in timeout
+    assert "ran out of time; the questions that ran before that are scored" in timeout
+    assert timeout.index("ran out of time") < timeout.index("Questions that lost points")
     assert f"in cell 7 {SCRIPT}" in timeout  # the message, escaped
     assert "4 / 18 points" in timeout
     assert "Not scored: this question did not run." in timeout  # q_b never ran
     invalid = _Parsed(pages[3].read_text(encoding="utf-8")).text
     assert "could not be read as a Jupyter notebook" in invalid and "0 / 18 points" in invalid
+    assert "did not run" not in invalid  # said once, not under every question
 
 
 def test_feedback_index_links_every_student_once(records, tmp_path):
     pages = write_feedback_pages(Report(records, POINTS, TITLE, "always"), tmp_path)
     index = _Parsed((tmp_path / "index.html").read_text(encoding="utf-8"))
-    assert index.links == ["s01.html", "s02.html", "s03.html", "s10.html"]
-    assert sorted(index.links) == sorted(p.name for p in pages)
+    students = [link for link in index.links if not link.startswith("../")]
+    assert students == ["s01.html", "s02.html", "s03.html", "s10.html"]
+    assert sorted(students) == sorted(p.name for p in pages)
+    assert {"../summary.md", "../summary.png", "../grades.csv"} <= set(index.links)
     assert "Müller, Jörg" in index.text
 
 
@@ -297,3 +304,36 @@ def test_summary_without_submissions(tmp_path):
     paths = write_summary(Report([], POINTS, TITLE), tmp_path)
     assert "0 submissions" in paths.markdown.read_text(encoding="utf-8")
     assert paths.png.stat().st_size > 0
+
+
+def test_a_course_replaces_a_template_and_student_text_stays_escaped(records, tmp_path):
+    templates = tmp_path / "feedback_templates"
+    templates.mkdir()
+    (templates / "page.html.j2").write_text(
+        '{% extends "base.html.j2" %}{% block body %}<p>Our course: {{ who }}</p>{% endblock %}'
+    )
+    report = Report(records, POINTS, TITLE, "never", templates=templates)
+    pages = write_feedback_pages(report, tmp_path / "out")
+    text = pages[0].read_text(encoding="utf-8")
+    assert "<p>Our course: " in text
+    assert "<script" not in text.lower()  # the student's name is escaped in the course's page too
+    assert (tmp_path / "out" / "index.html").read_text(encoding="utf-8").count("<table") == 1
+
+
+def test_question_titles_are_the_notebooks_headings(tmp_path):
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("## Part 1\n### Question 1: `dense_forward` (5 points)"),
+        nbformat.v4.new_code_cell("def dense_forward(X, W, b):\n    ..."),
+        nbformat.v4.new_code_cell('grader.check("q_dense_forward")'),
+        nbformat.v4.new_markdown_cell("Some text, no heading."),
+        nbformat.v4.new_code_cell('grader.check("q_other")'),
+    ]
+    path = tmp_path / "nb.ipynb"
+    nbformat.write(notebook, path)
+    titles = question_titles(path)
+    assert titles == {
+        "q_dense_forward": "Question 1: dense_forward (5 points)",
+        "q_other": "Question 1: dense_forward (5 points)",
+    }
+    assert question_titles(tmp_path / "missing.ipynb") == {}
