@@ -24,6 +24,9 @@ ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+SAFETY_NET_MS = 600_000
+"""How long an action may wait for the page: a net against a hang, never a verdict (a busy machine
+only makes the wait longer)."""
 ARTIFACTS = Path(__file__).resolve().parents[1] / "out" / "test-artifacts"
 """Screenshots the browser tests keep (out/ is not committed)."""
 
@@ -39,6 +42,7 @@ def chromium_page(width: int = 1280, height: int = 900) -> Iterator:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:
             page = browser.new_page(viewport={"width": width, "height": height})
+            page.set_default_timeout(SAFETY_NET_MS)
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.errors = errors  # uncaught page errors, for the test to check
