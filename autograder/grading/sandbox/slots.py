@@ -1,7 +1,8 @@
 """Sandbox slots: each concurrent grading process gets a uid of its own, held by a lock file.
 
-A uid per slot makes RLIMIT_NPROC bite (a fork bomb meets its own limit), keeps one student's
-files away from another's, and lets the grader end every process a submission left behind.
+A uid per slot makes RLIMIT_NPROC bite (a fork bomb meets its own limit) and keeps one student's
+files away from another's. What a submission started ends with its PID namespace (zygote.py);
+where there is none, `end_processes` kills every process of the slot's uid.
 """
 
 from __future__ import annotations
@@ -46,25 +47,40 @@ def acquire_slot() -> Slot:
     raise RuntimeError(f"all {MAX_SLOTS} sandbox slots are taken")
 
 
-def _pids_of(uid: int) -> list[int]:
-    """Live processes of `uid` (zombies are already dead: they only wait to be reaped)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+def _uid_and_states(pid: str) -> tuple[int, list[str]] | None:
+    """The real uid of process `pid` and the state of each of its threads (None if gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return None
+    uid = next((ln.split()[1] for ln in status.splitlines() if ln.startswith("Uid:")), None)
+    states = []
+    for task in tasks:
         try:
-            status = (entry / "status").read_text()
-        except OSError:
+            states.append(task.joinpath("stat").read_text().rsplit(")", 1)[1].split()[0])
+        except (OSError, IndexError):
             continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        uids, state = fields.get("Uid", "").split(), fields.get("State", "").strip()
-        if uids and int(uids[0]) == uid and not state.startswith("Z"):
+    return (int(uid), states) if uid is not None else None
+
+
+def _pids_of(uid: int) -> tuple[list[int], bool]:
+    """Every process of `uid`, and whether any thread of them still runs. A process whose main
+    thread ended shows as a zombie while its other threads run: it is not dead."""
+    pids, running = [], False
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or (found := _uid_and_states(entry.name)) is None:
+            continue
+        owner, states = found
+        if owner == uid:
             pids.append(int(entry.name))
-    return pids
+            running = running or any(state not in "ZX" for state in states)
+    return pids, running
 
 
 def end_processes(slot: Slot, pid: int) -> None:
-    """Kill the child `pid`, its process group and (with a uid) everything running as the uid."""
+    """Kill the child `pid` (the first of its PID namespace: the kernel kills the rest), its
+    process group and (with a uid) every process of the uid, zombie-looking ones included."""
     for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
         try:
             target()
@@ -73,11 +89,11 @@ def end_processes(slot: Slot, pid: int) -> None:
     if slot.uid is None:
         return
     for _ in range(20):
-        pids = _pids_of(slot.uid)
-        if not pids:
-            return
-        for other in pids:
+        pids, running = _pids_of(slot.uid)
+        for other in pids:  # a zombie's live threads die with it
             try:
                 os.kill(other, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        if not running:
+            return

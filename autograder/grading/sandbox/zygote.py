@@ -2,19 +2,28 @@
 
 Started by `autograder.grading.sandbox.launcher.Zygote` with a SOCK_SEQPACKET control socket
 whose file descriptor is the one argument.
-Requests: `{"config": {...}}` with one file descriptor attached (the child's channel), or
+Requests: `{"child": true}` with one file descriptor attached (the child's channel, over which
+the grader then hands the child its configuration: the zygote never sees a notebook), or
 `{"referee": files_dir}` with the referee's control socket attached (a trusted referee process,
 see autograder.grading.referee.server: it starts with these imports done and reads the tests
 and the answer key only after the fork, in its own memory); reply `{"spawned": pid}`. When a
 child ends: `{"exited": pid, "code": c, "signal": s}`. The zygote never imports the answer key
 (nnref) nor reads tests, so a child cannot find them in its memory.
+
+A child is two processes: a *keeper* forked from the zygote enters a new PID namespace (root
+only) and forks the sandboxed child, the first process of that namespace, whose pid (as the
+zygote numbers it) is the one reported; the keeper waits for it, which the kernel lets happen
+only once every process of the namespace is gone, and exits as it did. So `exited` means the
+child and everything it started are gone.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import json
 import os
+import resource
 import select
 import signal
 import socket
@@ -49,6 +58,10 @@ def _send(control: socket.socket, message: dict) -> None:
     control.send(json.dumps(message).encode())
 
 
+_children: dict[int, int] = {}
+"""keeper pid -> the child's pid (the one the grader knows)."""
+
+
 def _reap(control: socket.socket) -> None:
     while True:
         try:
@@ -59,7 +72,8 @@ def _reap(control: socket.socket) -> None:
             return
         code = os.waitstatus_to_exitcode(status)
         sig = -code if code < 0 else None
-        _send(control, {"exited": pid, "code": None if sig else code, "signal": sig})
+        known = _children.pop(pid, pid)
+        _send(control, {"exited": known, "code": None if sig else code, "signal": sig})
 
 
 _wakeup: list[int] = []
@@ -74,16 +88,48 @@ def _forked() -> None:
         os.close(fd)
 
 
-def _spawn(control: socket.socket, config: dict, channel_fd: int) -> None:
-    pid = os.fork()
-    if pid == 0:
-        _forked()
-        from autograder.grading.sandbox.child import main as child_main
+_PR_SET_PDEATHSIG = 1
 
-        control.close()
-        child_main(channel_fd, config)
+
+def _keep(channel_fd: int, report_fd: int) -> None:
+    """The keeper (module doc): never returns. Writes the child's pid to `report_fd`."""
+    from autograder.grading.sandbox.child import main as child_main
+    from autograder.grading.sandbox.isolation import enter_pid_namespace
+
+    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # dies with the zygote
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    why_not = enter_pid_namespace()
+    pid = os.getpid() if why_not else os.fork()
+    if pid == 0 or why_not:
+        os.close(report_fd)
+        child_main(channel_fd, why_not)  # never returns
     os.close(channel_fd)
-    _send(control, {"spawned": pid})
+    os.write(report_fd, str(pid).encode())
+    os.close(report_fd)
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code < 0:  # end as the child did
+        signal.signal(-code, signal.SIG_DFL)
+        os.kill(os.getpid(), -code)
+    os._exit(code if code >= 0 else 128 - code)
+
+
+def _spawn(control: socket.socket, channel_fd: int) -> None:
+    report_read, report_write = os.pipe()
+    keeper = os.fork()
+    if keeper == 0:
+        _forked()
+        control.close()
+        os.close(report_read)
+        _keep(channel_fd, report_write)
+    os.close(channel_fd)
+    os.close(report_write)
+    with os.fdopen(report_read, "rb") as report:
+        reported = report.read()
+    child = int(reported) if reported.isdigit() else keeper
+    if child != keeper:
+        _children[keeper] = child
+    _send(control, {"spawned": child})
 
 
 def _spawn_referee(control: socket.socket, files_dir: str, control_fd: int) -> None:
@@ -125,7 +171,7 @@ def serve(control: socket.socket) -> None:
         if "referee" in request:
             _spawn_referee(control, str(request["referee"]), fds[0])
         else:
-            _spawn(control, request["config"], fds[0])
+            _spawn(control, fds[0])
 
 
 def main() -> None:
