@@ -419,3 +419,30 @@ def test_a_notebook_with_a_large_cell_is_graded(built, grade):
     record = grade(_with_cell(built, f"_data = [{data}]", after_question=2))
     assert len(data) > 400_000
     assert (record.status, record.total) == ("graded", 3.0), record.message
+
+
+_FILL_THE_DISK = """
+import os
+_wrote, _block = 0, b"x" * (1 << 20)
+try:
+    for _i in range(1024):  # 1 GB in files of 16 MB (each under the file size limit)
+        with open(f"fill{_i // 16}.bin", "ab") as _f:
+            _f.write(_block)
+        _wrote += len(_block)
+except OSError as _err:
+    _why = _err.errno
+else:
+    _why = None
+raise ValueError(f"WROTE {_wrote >> 20} MB ({_why})")
+"""
+
+
+@pytest.mark.slow
+@ROOT_ONLY
+def test_the_working_folder_has_a_disk_quota(built, grade):
+    """1 GB written into the working folder stops at its quota (a 256 MB tmpfs); the rest of
+    the notebook is graded."""
+    record = grade(_with_cell(built, _FILL_THE_DISK, after_question=2))
+    assert (record.status, record.total) == ("graded", 3.0), record.message
+    wrote = int(record.message.split("WROTE ")[1].split()[0])
+    assert 200 <= wrote <= 256 and "(28)" in record.message  # ENOSPC
