@@ -1,0 +1,45 @@
+"""Limits enforced before grading starts (issue 18): what a submission may make the grader hold."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+
+from autograder.grading.submissions import MAX_EXPANSION, discover
+
+
+def _notebook(extra_bytes: int) -> bytes:
+    """A valid notebook whose one code cell holds a string of `extra_bytes` zeros."""
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
+    notebook = {
+        "cells": [{**cell, "source": f"data = '{'0' * extra_bytes}'"}],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    return json.dumps(notebook).encode()
+
+
+def test_a_zip_bomb_is_refused_and_an_honest_zip_is_read(tmp_path):
+    """The issue's 588 KB zip of 12 members of 48 MB made the grader peak at 762 MB: every
+    notebook is held in memory. A member expanding over MAX_EXPANSION times (above 1 MB) is
+    refused with the reason, before any grading; an honest zip (a compressible 3 MB data cell,
+    a small notebook) is read whole."""
+    bomb, honest = tmp_path / "bomb.zip", tmp_path / "honest.zip"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for i in range(2):
+            archive.writestr(f"s{i}.ipynb", _notebook(48 * 2**20))
+    with zipfile.ZipFile(honest, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("alice.ipynb", json.dumps(json.loads(_notebook(10)), indent=1))
+        archive.writestr(
+            "bob.ipynb",
+            _notebook(0).replace(b"data = ''", " ".join(map(str, range(600_000))).encode()),
+        )
+    assert bomb.stat().st_size < 2**20
+    found = discover([bomb, honest]).submissions
+    by_file = {sub.file.split("!")[1]: sub for sub in found}
+    for name in ("s0.ipynb", "s1.ipynb"):
+        assert by_file[name].content == b""
+        assert f"over {MAX_EXPANSION} times" in by_file[name].extra["error"]
+    assert len(by_file["bob.ipynb"].content) > 3 * 2**20
+    assert all("error" not in by_file[n].extra for n in ("alice.ipynb", "bob.ipynb"))
