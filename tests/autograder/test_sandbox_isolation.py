@@ -7,6 +7,7 @@ the student's process could do.
 
 from __future__ import annotations
 
+import ast
 import os
 
 import nbformat
@@ -71,24 +72,36 @@ for _pid in _pids:
             _lines.append(_f.read().replace(b"\\0", b" ").decode(errors="replace"))
     except OSError:
         pass
+with open("/proc/self/mountinfo") as _f:
+    _mounts = sorted({_line.split()[4] for _line in _f})
+_leaks = [_m for _m in _mounts if _m.startswith(PROJECT_PARENT)]
 _real_scale = scale
 def scale(x, a):
-    return _real_scale(x, a) * (1.0 if len(_pids) <= 3 else 2.0)
-raise ValueError(f"SAW {len(_pids)} processes: {_lines}")
+    return _real_scale(x, a) * (1.0 if len(_pids) <= 3 and not _leaks else 2.0)
+raise ValueError(f"SAW {len(_pids)} processes, {len(_leaks)} leaks: {_lines}")
 """
 
 
 @pytest.mark.slow
 @ROOT_ONLY
-def test_student_code_sees_no_other_process(built, grade):
-    """A PID namespace of its own: /proc lists the student's process (and what it started),
-    never the grader's command line (its --out, other students' files) nor the referee's."""
-    record = grade(_with_cell(built, _LOOK_AROUND, after_question=1))
+def test_student_code_sees_no_other_process_nor_the_mount_table(built, grade):
+    """A PID namespace and a root of its own: /proc lists the namespace's init and the student's
+    process (and what it started), never the grader's command line (its --out, other students'
+    files) nor the referee's; the mount table holds no mount of the grader's (the hidden project
+    was a mount point there, named by its path)."""
+    paths, _ = built
+    cell = _LOOK_AROUND.replace("PROJECT_PARENT", repr(str(paths.root.parent)))
+    record = grade(_with_cell(built, cell, after_question=1))
     assert _scores(record)["scale"] == 1.0, record.message
-    assert "SAW 1 processes" in record.message and "pytest" not in record.message
+    assert "SAW 2 processes, 0 leaks" in record.message and "pytest" not in record.message
 
 
 _SECRET_NAME = "GRADER_SECRET_TOKEN"
+_STUDENT_VARIABLES = {
+    *("PATH", "LANG", "LC_ALL", "MPLBACKEND", "PYTHONDONTWRITEBYTECODE", "HOME", "IPYTHONDIR"),
+    *("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"),
+}
+"""Set by the sandbox (child._clean_environment), not taken from the grader."""
 _ENVIRONMENT_HUNT = """
 import ctypes, re
 ctypes.CDLL(None).prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE: /proc/self/mem and environ readable
@@ -108,21 +121,26 @@ with open("/proc/self/maps") as _maps, open("/proc/self/mem", "rb", 0) as _mem:
             except (OSError, OverflowError, ValueError):
                 continue
             _found.update(_pattern.findall(_chunk))
+import os
+if "/grader-secret-" in os.environ.get("PATH", ""):
+    _found.add(b"PATH")
+_keys = sorted(os.environ)
 _real_scale = scale
 def scale(x, a):
     return _real_scale(x, a) * (2.0 if _found else 1.0)
-raise ValueError(f"FOUND {sorted(_found)}")
+raise ValueError(f"FOUND {sorted(_found)} KEYS {_keys}")
 """.replace("NAME", _SECRET_NAME)
 
 
 @pytest.mark.slow
 def test_no_route_to_the_graders_environment(built, tmp_path, monkeypatch):
-    """The grader's secret variables never exist in a student's process: not in os.environ, not
-    in /proc/self/environ after PR_SET_DUMPABLE, not anywhere in its memory (the zygote is
-    started with a clean environment, so the block on its stack holds none of them)."""
+    """The grader's variables never exist in a student's process: not in os.environ (not even
+    its PATH), not in /proc/self/environ after PR_SET_DUMPABLE, not anywhere in its memory (the
+    zygote is started with a clean environment, so the block on its stack holds none of them)."""
     paths, bundle = built
     secret = os.urandom(16).hex()
     monkeypatch.setenv(_SECRET_NAME, secret)
+    monkeypatch.setenv("PATH", f"{os.environ['PATH']}:/grader-secret-{secret}")
     limits = GradingLimits(time_seconds=60, memory_mb=1024)
     slot = acquire_slot()
     try:
@@ -135,6 +153,8 @@ def test_no_route_to_the_graders_environment(built, tmp_path, monkeypatch):
         slot.release()
     assert "FOUND []" in record.message, record.message
     assert secret not in record.to_json() and _scores(record)["scale"] == 1.0
+    keys = record.message.split("KEYS ")[1].split("]")[0]
+    assert set(ast.literal_eval(keys + "]")) <= _STUDENT_VARIABLES, keys
 
 
 @pytest.mark.slow

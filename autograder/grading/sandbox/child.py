@@ -21,7 +21,7 @@ from autograder import ONE_THREAD
 from autograder.grading.events import event
 from autograder.grading.sandbox.cases import run_case
 from autograder.grading.sandbox.handover import receive_config
-from autograder.grading.sandbox.isolation import SANDBOX_VARIABLES, RLimits, isolate
+from autograder.grading.sandbox.isolation import RLimits, isolate
 from autograder.grading.wire.student_side import serve
 
 MESSAGE_CHARS = 4000
@@ -60,10 +60,13 @@ def _short(text: str) -> str:
     return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS] + " ..."
 
 
+_KEPT_VARIABLES = ("PATH", "LANG", "LC_ALL", "MPLBACKEND", "PYTHONDONTWRITEBYTECODE")
+
+
 def _clean_environment() -> None:
     """Only what Python needs, and a home in the working folder. (The grader's own variables
     never reached this process: the zygote was started without them, launcher.zygote_env.)"""
-    kept = {k: os.environ[k] for k in (*SANDBOX_VARIABLES, *ONE_THREAD) if k in os.environ}
+    kept = {k: os.environ[k] for k in (*_KEPT_VARIABLES, *ONE_THREAD) if k in os.environ}
     os.environ.clear()
     os.environ.update(kept, HOME=os.getcwd(), IPYTHONDIR=os.path.join(os.getcwd(), ".ipython"))
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import platform
 import resource
 import shutil
 import sys
@@ -22,7 +23,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 WORK_MOUNT = "/mnt/work"
-_SCRATCH = "/mnt"
+_NEW_ROOT = "/mnt"
+"""Where the new root is built (a tmpfs over the machine's /mnt), then pivoted to."""
+_SYSTEM_DIRS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+_DEVICES = ("null", "zero", "full", "random", "urandom")
+_DEVICE_LINKS = (
+    ("fd", "/proc/self/fd"),
+    ("stdin", "/proc/self/fd/0"),
+    ("stdout", "/proc/self/fd/1"),
+    ("stderr", "/proc/self/fd/2"),
+)
+_SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}.get(platform.machine(), -1)
 
 _CLONE_NEWNS, _CLONE_NEWUTS, _CLONE_NEWIPC, _CLONE_NEWPID, _CLONE_NEWNET = (
     0x20000,
@@ -35,12 +46,11 @@ _MS_NOSUID, _MS_NODEV, _MS_NOEXEC, _MS_BIND, _MS_REC, _MS_PRIVATE = 2, 4, 8, 409
 _MNT_DETACH = 2
 _PR_SET_PDEATHSIG, _PR_SET_NO_NEW_PRIVS = 1, 38
 _TMP_DIRS = ("/tmp", "/var/tmp", "/dev/shm", "/run/lock")
-_PRIVATE_DIRS = ("/root", "/home", "/autograder", "/work")
 TMP_MB = 64
 """Size of each private temporary folder (/tmp, /var/tmp, /dev/shm, /run/lock)."""
-SANDBOX_VARIABLES = ("PATH", "LANG", "LC_ALL", "MPLBACKEND", "PYTHONDONTWRITEBYTECODE")
+SANDBOX_VARIABLES = ("LANG", "LC_ALL")
 """The only environment variables of the grader that reach the fork server (hence any student
-process), beside the BLAS thread counts and the package's PYTHONPATH."""
+process); launcher.zygote_env sets the others (PATH, BLAS threads, PYTHONPATH, ...)."""
 
 
 @dataclass(frozen=True)
@@ -102,49 +112,80 @@ def _kept_paths() -> list[str]:
     return _outermost([sys.prefix, sys.base_prefix, *libraries])
 
 
-def _hide_and_keep(hidden: list[str], workdir: str, uid: int, disk_mb: int) -> None:
-    """Mount empty tmpfs over `hidden`, keep Python readable, copy `workdir` (to `uid`) onto a
-    tmpfs of `disk_mb` at WORK_MOUNT (not a bind mount: the host folder stays out of reach)."""
-    _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
-    _mount("tmpfs", _SCRATCH, "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=0755,size=1m")
-    os.mkdir(WORK_MOUNT)
-    _mount("tmpfs", WORK_MOUNT, "tmpfs", _MS_NOSUID | _MS_NODEV, f"mode=0700,size={disk_mb}m")
-    shutil.copytree(workdir, WORK_MOUNT, symlinks=True, dirs_exist_ok=True)
-    for folder, dirs, files in os.walk(WORK_MOUNT):
+def _bind(path: str, root: str) -> None:
+    """Make `path` (a folder, or a symlink to one) appear at the same place under `root`."""
+    inside = root + path
+    if os.path.islink(path):
+        os.makedirs(os.path.dirname(inside), exist_ok=True)
+        if not os.path.lexists(inside):
+            os.symlink(os.readlink(path), inside)
+        return
+    os.makedirs(inside, exist_ok=True)
+    _mount(path, inside, None, _MS_BIND | _MS_REC)
+
+
+def _devices(root: str) -> None:
+    """A /dev of a few harmless devices and the usual symlinks (/dev/shm: a private tmpfs)."""
+    os.makedirs(f"{root}/dev")
+    _mount("tmpfs", f"{root}/dev", "tmpfs", _MS_NOSUID, "mode=0755,size=1m")
+    for name in _DEVICES:
+        open(f"{root}/dev/{name}", "w").close()  # noqa: SIM115 - an empty mount point
+        _mount(f"/dev/{name}", f"{root}/dev/{name}", None, _MS_BIND)
+    for name, target in _DEVICE_LINKS:
+        os.symlink(target, f"{root}/dev/{name}")
+
+
+def _working_folder(workdir: str, root: str, uid: int, disk_mb: int) -> None:
+    """A copy of `workdir`, owned by `uid`, on a tmpfs of `disk_mb` at WORK_MOUNT (not a bind
+    mount: the host folder stays out of reach, and its size is the disk quota)."""
+    inside = root + WORK_MOUNT
+    os.makedirs(inside)
+    _mount("tmpfs", inside, "tmpfs", _MS_NOSUID | _MS_NODEV, f"mode=0700,size={disk_mb}m")
+    shutil.copytree(workdir, inside, symlinks=True, dirs_exist_ok=True)
+    for folder, dirs, files in os.walk(inside):
         for name in (folder, *(os.path.join(folder, n) for n in (*dirs, *files))):
             os.chown(name, uid, uid, follow_symlinks=False)
-    covered = _outermost(hidden)
-    keep = [k for k in _kept_paths() if any(k.startswith(h.rstrip("/") + "/") for h in covered)]
-    holds = []
-    for i, path in enumerate(keep):
-        hold = f"{_SCRATCH}/keep{i}"
-        os.mkdir(hold)
-        _mount(path, hold, None, _MS_BIND | _MS_REC)
-        holds.append(hold)
-    for path in covered:
-        options = f"mode=1777,size={TMP_MB}m" if path in _TMP_DIRS else "mode=0755,size=1m"
-        _mount("tmpfs", path, "tmpfs", _MS_NOSUID | _MS_NODEV, options)
-    for path, hold in zip(keep, holds, strict=True):
-        os.makedirs(path, exist_ok=True)
-        _mount(hold, path, None, _MS_BIND | _MS_REC)
-        _call(_libc.umount2(hold.encode(), _MNT_DETACH), f"umount {hold}")
 
 
-def _own_proc() -> None:
-    """A /proc of this PID namespace: no other process, no other command line or environment."""
-    _mount("proc", "/proc", "proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC)
+def _kept_folders() -> list[str]:
+    """The system folders (symlinks as such) and Python's install, without those inside
+    another one."""
+    folders = [p for p in _SYSTEM_DIRS if os.path.isdir(p) and not os.path.islink(p)]
+    folders = _outermost([*folders, *_kept_paths()])
+    links = [p for p in _SYSTEM_DIRS if os.path.islink(p)]
+    return [*folders, *links]
 
 
-def _own_proc_or_say(pid_namespace: str, isolation: Isolation) -> None:
-    """Mount this PID namespace's /proc (in a new mount namespace), or record why not."""
-    if pid_namespace:
-        return
+def _new_root(workdir: str, uid: int, disk_mb: int, hidden: list[str]) -> list[str]:
+    """Build a root of its own and pivot into it: the system folders and Python's install (at
+    their own paths), the working folder, private temporary folders, a few devices, this PID
+    namespace's /proc; nothing else of the machine's files or mounts (its mount table lists
+    these alone). Folders of `hidden` inside them are covered. Returns what could not be done."""
+    missing = []
+    _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
+    _mount("tmpfs", _NEW_ROOT, "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=0755,size=1m")
+    for path in _kept_folders():
+        _bind(path, _NEW_ROOT)
+    for path in _outermost(hidden):
+        if os.path.isdir(_NEW_ROOT + path):
+            _mount("tmpfs", _NEW_ROOT + path, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=1m")
+    _working_folder(workdir, _NEW_ROOT, uid, disk_mb)
+    _devices(_NEW_ROOT)
+    for path in _TMP_DIRS:
+        os.makedirs(_NEW_ROOT + path, exist_ok=True)
+        options = f"mode=1777,size={TMP_MB}m"
+        _mount("tmpfs", _NEW_ROOT + path, "tmpfs", _MS_NOSUID | _MS_NODEV, options)
+    os.makedirs(f"{_NEW_ROOT}/proc")
     try:
-        _own_proc()
+        _mount("proc", f"{_NEW_ROOT}/proc", "proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC)
     except OSError as err:
-        isolation.missing.append(f"its own /proc ({err}): student code sees every process")
-    else:
-        isolation.applied.append("a PID namespace of its own")
+        missing.append(f"its own /proc ({err}): student code sees every process")
+        _mount("/proc", f"{_NEW_ROOT}/proc", None, _MS_BIND | _MS_REC)
+    os.chdir(_NEW_ROOT)
+    _call(_libc.syscall(_SYS_PIVOT_ROOT, b".", b"."), "pivot_root")
+    _call(_libc.umount2(b".", _MNT_DETACH), "umount the old root")
+    os.chdir("/")
+    return missing
 
 
 def enter_pid_namespace() -> str:
@@ -216,11 +257,10 @@ def isolate(
                 _libc.unshare(_CLONE_NEWNS | _CLONE_NEWNET | _CLONE_NEWIPC | _CLONE_NEWUTS),
                 "unshare",
             )
-            covered = [*_TMP_DIRS, *_PRIVATE_DIRS, *hidden, workdir]
-            _hide_and_keep(covered, workdir, uid, limits.disk_mb)
+            isolation.missing += _new_root(workdir, uid, limits.disk_mb, hidden)
             isolation.applied.append(
-                f"no network; private /tmp; answer key and other work hidden; working folder "
-                f"{limits.disk_mb} MB"
+                "no network; a root of its own (system folders, Python, the working folder of "
+                f"{limits.disk_mb} MB, private /tmp)"
             )
             os.chdir(WORK_MOUNT)
         except OSError as err:
@@ -228,8 +268,8 @@ def isolate(
                 f"namespaces ({err}): files and network not isolated, no disk quota"
             )
             os.chdir(workdir)
-        else:
-            _own_proc_or_say(pid_namespace, isolation)
+        if not pid_namespace:
+            isolation.applied.append("a PID namespace of its own")
         _drop_privileges(uid)
         isolation.applied.append(f"runs as uid {uid} without privileges")
     apply_limits(limits, isolation)

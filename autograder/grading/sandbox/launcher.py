@@ -19,6 +19,7 @@ from autograder.grading.sandbox.handover import HandoverError, encode_config
 from autograder.grading.sandbox.isolation import SANDBOX_VARIABLES
 
 _START_TIMEOUT = 120.0
+_SYSTEM_PATH = ("/usr/local/bin", "/usr/bin", "/bin")
 
 
 class SandboxError(AutograderError, RuntimeError):
@@ -45,6 +46,7 @@ def zygote_env() -> dict[str, str]:
     kept = {k: os.environ[k] for k in SANDBOX_VARIABLES if k in os.environ}
     return {
         **kept,
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), *_SYSTEM_PATH]),
         **autograder.ONE_THREAD,
         "MPLBACKEND": "Agg",
         "PYTHONDONTWRITEBYTECODE": "1",

@@ -10,24 +10,21 @@ and the answer key only after the fork, in its own memory); reply `{"spawned": p
 child ends: `{"exited": pid, "code": c, "signal": s}`. The zygote never imports the answer key
 (nnref) nor reads tests, so a child cannot find them in its memory.
 
-A child is two processes: a *keeper* forked from the zygote enters a new PID namespace (root
-only) and forks the sandboxed child, the first process of that namespace, whose pid (as the
-zygote numbers it) is the one reported; the keeper waits for it, which the kernel lets happen
-only once every process of the namespace is gone, and exits as it did. So `exited` means the
-child and everything it started are gone.
+Each child comes with a keeper and, as root, a PID namespace of its own (keeper.py): the pid
+reported is the child's, and its `exited` comes once nothing it started is left.
 """
 
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import json
 import os
-import resource
 import select
 import signal
 import socket
 import sys
+
+from autograder.grading.sandbox.keeper import keep
 
 _PRELOAD = ("numpy", "IPython.core.interactiveshell", "otter", "otter.test_files", "matplotlib")
 _OPTIONAL_PRELOAD = (
@@ -88,32 +85,6 @@ def _forked() -> None:
         os.close(fd)
 
 
-_PR_SET_PDEATHSIG = 1
-
-
-def _keep(channel_fd: int, report_fd: int) -> None:
-    """The keeper (module doc): never returns. Writes the child's pid to `report_fd`."""
-    from autograder.grading.sandbox.child import main as child_main
-    from autograder.grading.sandbox.isolation import enter_pid_namespace
-
-    ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # dies with the zygote
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    why_not = enter_pid_namespace()
-    pid = os.getpid() if why_not else os.fork()
-    if pid == 0 or why_not:
-        os.close(report_fd)
-        child_main(channel_fd, why_not)  # never returns
-    os.close(channel_fd)
-    os.write(report_fd, str(pid).encode())
-    os.close(report_fd)
-    _, status = os.waitpid(pid, 0)
-    code = os.waitstatus_to_exitcode(status)
-    if code < 0:  # end as the child did
-        signal.signal(-code, signal.SIG_DFL)
-        os.kill(os.getpid(), -code)
-    os._exit(code if code >= 0 else 128 - code)
-
-
 def _spawn(control: socket.socket, channel_fd: int) -> None:
     report_read, report_write = os.pipe()
     keeper = os.fork()
@@ -121,10 +92,10 @@ def _spawn(control: socket.socket, channel_fd: int) -> None:
         _forked()
         control.close()
         os.close(report_read)
-        _keep(channel_fd, report_write)
+        keep(channel_fd, report_write)
     os.close(channel_fd)
     os.close(report_write)
-    with os.fdopen(report_read, "rb") as report:
+    with os.fdopen(report_read, "rb") as report:  # until the child (or the keeper) closes it
         reported = report.read()
     child = int(reported) if reported.isdigit() else keeper
     if child != keeper:
