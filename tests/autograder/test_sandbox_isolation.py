@@ -18,7 +18,7 @@ from autograder.grading.records import Submission
 from autograder.grading.sandbox.launcher import Zygote
 from autograder.grading.sandbox.slots import acquire_slot
 from tests.autograder import test_engine as engine_tests
-from tests.autograder.test_engine import ROOT_ONLY, _scores, _solution, _with_cell
+from tests.autograder.test_engine import CHECKOUT, ROOT_ONLY, _scores, _solution, _with_cell
 
 built = engine_tests.built  # the tiny project and its bundle (a fixture)
 grade = engine_tests.grade  # grade(notebook_bytes) -> record, one zygote for the module (a fixture)
@@ -193,3 +193,13 @@ def test_the_working_folder_has_a_disk_quota(built, grade):
     assert (record.status, record.total) == ("graded", 3.0), record.message
     wrote = int(record.message.split("WROTE ")[1].split()[0])
     assert 200 <= wrote <= 256 and "(28)" in record.message  # ENOSPC
+
+
+@pytest.mark.slow
+@ROOT_ONLY
+def test_pythons_install_stays_importable_inside_a_hidden_folder(built, grade):
+    """The checkout is hidden, the virtual environment inside it is not: a module imported for
+    the first time in the student's process still loads."""
+    cell = "import IPython.core.oinspect, email.mime.text, os\n_seen = os.listdir(os.getcwd())"
+    record = grade(_with_cell(built, cell, after_question=2), hidden=[str(CHECKOUT)])
+    assert (record.status, record.total) == ("graded", 3.0), record.message

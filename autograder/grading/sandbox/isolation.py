@@ -164,10 +164,11 @@ def _new_root(workdir: str, uid: int, disk_mb: int, hidden: list[str]) -> list[s
     missing = []
     _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
     _mount("tmpfs", _NEW_ROOT, "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=0755,size=1m")
-    for path in _kept_folders():
+    kept = _kept_folders()
+    for path in kept:
         _bind(path, _NEW_ROOT)
-    for path in _outermost(hidden):
-        if os.path.isdir(_NEW_ROOT + path):
+    for path in _outermost(hidden):  # only inside a kept folder is there anything to cover
+        if any(path.startswith(k.rstrip("/") + "/") for k in kept) and os.path.isdir(path):
             _mount("tmpfs", _NEW_ROOT + path, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=1m")
     _working_folder(workdir, _NEW_ROOT, uid, disk_mb)
     _devices(_NEW_ROOT)

@@ -47,35 +47,40 @@ def acquire_slot() -> Slot:
     raise RuntimeError(f"all {MAX_SLOTS} sandbox slots are taken")
 
 
-def _uid_and_states(pid: str) -> tuple[int, list[str]] | None:
-    """The real uid of process `pid` and the state of each of its threads (None if gone)."""
+def _uid(pid: str) -> int | None:
+    """The real uid of process `pid` (None if it is gone)."""
     try:
         status = Path(f"/proc/{pid}/status").read_text()
-        tasks = list(Path(f"/proc/{pid}/task").iterdir())
     except OSError:
         return None
     uid = next((ln.split()[1] for ln in status.splitlines() if ln.startswith("Uid:")), None)
-    states = []
+    return None if uid is None else int(uid)
+
+
+def _runs(pid: int) -> bool:
+    """Whether a thread of process `pid` still runs. A process whose main thread ended shows as
+    a zombie while its other threads run: it is not dead."""
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return False
     for task in tasks:
         try:
-            states.append(task.joinpath("stat").read_text().rsplit(")", 1)[1].split()[0])
+            state = task.joinpath("stat").read_text().rsplit(")", 1)[1].split()[0]
         except (OSError, IndexError):
             continue
-    return (int(uid), states) if uid is not None else None
+        if state not in "ZX":
+            return True
+    return False
 
 
-def _pids_of(uid: int) -> tuple[list[int], bool]:
-    """Every process of `uid`, and whether any thread of them still runs. A process whose main
-    thread ended shows as a zombie while its other threads run: it is not dead."""
-    pids, running = [], False
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or (found := _uid_and_states(entry.name)) is None:
-            continue
-        owner, states = found
-        if owner == uid:
-            pids.append(int(entry.name))
-            running = running or any(state not in "ZX" for state in states)
-    return pids, running
+def _pids_of(uid: int) -> list[int]:
+    """Every process of `uid`, zombie-looking ones included."""
+    return [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and _uid(entry.name) == uid
+    ]
 
 
 def end_processes(slot: Slot, pid: int) -> None:
@@ -89,11 +94,11 @@ def end_processes(slot: Slot, pid: int) -> None:
     if slot.uid is None:
         return
     for _ in range(20):
-        pids, running = _pids_of(slot.uid)
-        for other in pids:  # a zombie's live threads die with it
+        pids = _pids_of(slot.uid)
+        for other in pids:  # a zombie-looking process's live threads die with it
             try:
                 os.kill(other, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        if not running:
+        if not any(_runs(other) for other in pids):
             return
