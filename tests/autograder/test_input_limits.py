@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import zipfile
 
+import pytest
+
+from autograder.grading.sandbox.handover import MAX_CONFIG_BYTES, HandoverError, encode_config
 from autograder.grading.submissions import MAX_EXPANSION, discover
 
 
@@ -43,3 +46,12 @@ def test_a_zip_bomb_is_refused_and_an_honest_zip_is_read(tmp_path):
         assert f"over {MAX_EXPANSION} times" in by_file[name].extra["error"]
     assert len(by_file["bob.ipynb"].content) > 3 * 2**20
     assert all("error" not in by_file[n].extra for n in ("alice.ipynb", "bob.ipynb"))
+
+
+def test_a_notebook_too_large_for_its_grading_process_is_refused_with_its_size():
+    """The configuration handed to a sandboxed child has a limit of its own (above the notebook
+    limit, but JSON can grow a notebook's text): over it, a clear reason, not a broken channel."""
+    cells = ["\x01" * (MAX_CONFIG_BYTES // 6 + 1)]  # each control character takes 6 in JSON
+    with pytest.raises(HandoverError, match=r"the notebook's code is \d+ MB, over the 64 MB"):
+        encode_config({"cells": cells})  # Zygote.spawn: a SandboxError, the record's reason
+    assert len(encode_config({"cells": ["x = 1"]})) < 100

@@ -11,11 +11,13 @@ import json
 import socket
 from typing import Any
 
+from autograder.errors import AutograderError
+
 MAX_CONFIG_BYTES = 64 * 2**20
 """Above the largest notebook `discover` reads (submissions.DEFAULT_MAX_NOTEBOOK_BYTES)."""
 
 
-class HandoverError(ValueError):
+class HandoverError(AutograderError, ValueError):
     """The configuration is too large, or did not arrive whole."""
 
 
