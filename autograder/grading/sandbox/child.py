@@ -1,7 +1,7 @@
 """The sandboxed grading process: run a submission's code cells, then the tests, report events.
 
-Runs in a process forked by the zygote's keeper (the first of its PID namespace, as root), reads
-its configuration from its channel (handover.py), then calls `isolate()`. It reports over that
+Runs in a process forked by the zygote (into a PID namespace of its own, as root), reads its
+configuration from its channel (handover.py), then calls `isolate()`. It reports over that
 socket, one event
 per line in grading's one event format (grading/events.py: sandbox, cell, cell_error,
 cells_done, and test_start, test, done when the tests run here; fatal). Everything it sends is
@@ -155,7 +155,7 @@ def _run_tests(namespace: dict, config: dict[str, Any], report: _Reporter, stop:
 
 def main(channel_fd: int, pid_namespace: str) -> None:
     """Entry point in the forked child; never returns (exits the process). `pid_namespace`: ""
-    if this process is the first of its PID namespace, else why not."""
+    if this process was forked into a PID namespace of its own, else why not."""
     channel = socket.socket(fileno=channel_fd)
     report = _Reporter(channel)
     stop = {"requested": False}

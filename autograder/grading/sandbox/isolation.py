@@ -1,10 +1,10 @@
 """Lock the current process into a sandbox before it runs student code (Linux only).
 
-As root: the process is the first of a PID namespace of its own (`enter_pid_namespace`, in its
-parent: it sees no other process, and when it ends the kernel kills everything it started); new
-mount, network, IPC and UTS namespaces; its own /proc; empty tmpfs over the places that hold other
-students' work, the answer key and the instructor's files (Python's own install stays visible);
-a copy of the working folder at `WORK_MOUNT` on a tmpfs of `RLimits.disk_mb` (the disk quota);
+As root: the process was forked into a PID namespace of its own (pidns.py: it sees only itself
+and what it starts; when it ends, the kernel kills everything it started); new mount, network,
+IPC and UTS namespaces; a root of its own (`_new_root`: the system folders and Python's install,
+a copy of the working folder at `WORK_MOUNT` on a tmpfs of `RLimits.disk_mb`, the disk quota,
+private temporary folders, a few devices, the namespace's /proc; nothing else of the machine);
 then the process drops to an unprivileged uid of its own, which also gives up every capability.
 Always: resource limits on address space, CPU time, file size, processes and open files. Without
 root only the resource limits apply, and the returned `Isolation` says what is missing.
@@ -189,19 +189,6 @@ def _new_root(workdir: str, uid: int, disk_mb: int, hidden: list[str]) -> list[s
     return missing
 
 
-def enter_pid_namespace() -> str:
-    """Make this process's next child the first process of a new PID namespace (root only): it
-    and everything it starts see only each other, and when it ends the kernel kills them all.
-    Returns "" if done, else why not (for `Isolation.missing`)."""
-    if os.geteuid() != 0:
-        return "a PID namespace (not root): student code sees every process on the machine"
-    try:
-        _call(_libc.unshare(_CLONE_NEWPID), "unshare")
-    except OSError as err:
-        return f"a PID namespace ({err}): student code sees every process on the machine"
-    return ""
-
-
 def _drop_privileges(uid: int) -> None:
     os.setgroups([])
     os.setgid(uid)
@@ -239,8 +226,8 @@ def isolate(
     """Sandbox this process; afterwards the working folder is `cwd`. Call once, in the child.
 
     `uid`: the unprivileged uid to become (root only); `hidden`: extra folders to make empty;
-    `pid_namespace`: what `enter_pid_namespace` returned in the parent ("": this process is the
-    first of its PID namespace).
+    `pid_namespace`: "" if the zygote forked this process into a PID namespace of its own, else
+    why not (pidns.new_namespace).
     """
     isolation = Isolation(missing=[pid_namespace] if pid_namespace else [])
     _libc.prctl(_PR_SET_PDEATHSIG, 9, 0, 0, 0)

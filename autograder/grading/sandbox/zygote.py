@@ -10,8 +10,8 @@ and the answer key only after the fork, in its own memory); reply `{"spawned": p
 child ends: `{"exited": pid, "code": c, "signal": s}`. The zygote never imports the answer key
 (nnref) nor reads tests, so a child cannot find them in its memory.
 
-Each child comes with a keeper and, as root, a PID namespace of its own (keeper.py): the pid
-reported is the child's, and its `exited` comes once nothing it started is left.
+As root, each child is forked into a PID namespace of its own (pidns.py); its `exited` comes
+once nothing it started is left.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import signal
 import socket
 import sys
 
-from autograder.grading.sandbox.keeper import keep
+from autograder.grading.sandbox.pidns import Home, Namespace, new_namespace
 
 _PRELOAD = ("numpy", "IPython.core.interactiveshell", "otter", "otter.test_files", "matplotlib")
 _OPTIONAL_PRELOAD = (
@@ -55,8 +55,10 @@ def _send(control: socket.socket, message: dict) -> None:
     control.send(json.dumps(message).encode())
 
 
-_children: dict[int, int] = {}
-"""keeper pid -> the child's pid (the one the grader knows)."""
+_namespaces: dict[int, Namespace] = {}
+"""child pid -> its PID namespace, until the child has ended."""
+_holders: dict[int, tuple[int, int | None]] = {}
+"""holder pid -> (its child, the child's wait status once it ended)."""
 
 
 def _reap(control: socket.socket) -> None:
@@ -67,10 +69,22 @@ def _reap(control: socket.socket) -> None:
             return
         if pid == 0:
             return
-        code = os.waitstatus_to_exitcode(status)
-        sig = -code if code < 0 else None
-        known = _children.pop(pid, pid)
-        _send(control, {"exited": known, "code": None if sig else code, "signal": sig})
+        if pid in _namespaces:  # a child in its namespace: end the namespace, report later
+            namespace = _namespaces.pop(pid)
+            _holders[namespace.holder] = (pid, status)
+            namespace.end()
+            continue
+        if pid in _holders:  # the namespace is empty: report its child
+            pid, status = _holders.pop(pid)
+            if status is None:  # the holder ended first (it should not): its child is killed
+                continue
+        _report_exit(control, pid, status)
+
+
+def _report_exit(control: socket.socket, pid: int, status: int) -> None:
+    code = os.waitstatus_to_exitcode(status)
+    sig = -code if code < 0 else None
+    _send(control, {"exited": pid, "code": None if sig else code, "signal": sig})
 
 
 _wakeup: list[int] = []
@@ -85,22 +99,34 @@ def _forked() -> None:
         os.close(fd)
 
 
-def _spawn(control: socket.socket, channel_fd: int) -> None:
-    report_read, report_write = os.pipe()
-    keeper = os.fork()
-    if keeper == 0:
+_next: list[Namespace | str] = []
+"""The PID namespace being made for the next child (or why there is none)."""
+
+
+def _spawn(control: socket.socket, channel_fd: int, home: Home) -> None:
+    namespace = _next.pop() if _next else new_namespace()
+    why_not = namespace if isinstance(namespace, str) else namespace.ready()
+    if isinstance(namespace, Namespace) and not why_not:
+        try:
+            namespace.enter()
+        except OSError as err:
+            namespace.end()
+            os.waitpid(namespace.holder, 0)
+            why_not = f"a PID namespace ({err}): student code sees every process"
+    pid = os.fork()
+    if pid == 0:
         _forked()
+        from autograder.grading.sandbox.child import main as child_main
+
         control.close()
-        os.close(report_read)
-        keep(channel_fd, report_write)
+        home.close()
+        child_main(channel_fd, why_not)
+    if isinstance(namespace, Namespace) and not why_not:
+        home.back()
+        _namespaces[pid] = namespace
     os.close(channel_fd)
-    os.close(report_write)
-    with os.fdopen(report_read, "rb") as report:  # until the child (or the keeper) closes it
-        reported = report.read()
-    child = int(reported) if reported.isdigit() else keeper
-    if child != keeper:
-        _children[keeper] = child
-    _send(control, {"spawned": child})
+    _send(control, {"spawned": pid})
+    _next.append(new_namespace())
 
 
 def _spawn_referee(control: socket.socket, files_dir: str, control_fd: int) -> None:
@@ -123,6 +149,7 @@ def serve(control: socket.socket) -> None:
 
     Children are reaped as they end (SIGCHLD wakes the loop): the grader waits for each exit.
     """
+    home = Home()
     wake_read, wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
     _wakeup[:] = [wake_read, wake_write]
     signal.signal(signal.SIGCHLD, lambda *_args: None)  # a handler: the signal reaches the pipe
@@ -142,7 +169,7 @@ def serve(control: socket.socket) -> None:
         if "referee" in request:
             _spawn_referee(control, str(request["referee"]), fds[0])
         else:
-            _spawn(control, fds[0])
+            _spawn(control, fds[0], home)
 
 
 def main() -> None:
