@@ -104,6 +104,24 @@ _GRADING_FLAG_CELL = dedent_code(
     """
 )
 
+_SEND_TO_EVERY_STREAM_SOCKET = dedent_code(
+    """
+    for _fd in sorted(int(f) for f in os.listdir("/proc/self/fd")):
+        try:
+            _sock = socket.socket(fileno=os.dup(_fd))
+        except OSError:
+            continue
+        try:
+            if _sock.family == socket.AF_UNIX and _sock.type == socket.SOCK_STREAM:
+                _sock.sendall(_payload)
+        except OSError:
+            pass
+        finally:
+            _sock.close()
+    """
+)
+"""Cell code: write `_payload` to every Unix stream socket the process holds (its channel)."""
+
 ALWAYS_PASSING_TEST = dedent_code(
     """
     from otter.test_files import test_case
@@ -799,20 +817,10 @@ ATTACKS: tuple[Attack, ...] = (
                 ]
                 _events.append({"event": "done", "interrupted": False})
                 _payload = "".join(json.dumps(e) + "\\n" for e in _events).encode()
-                for _fd in sorted(int(f) for f in os.listdir("/proc/self/fd")):
-                    try:
-                        _sock = socket.socket(fileno=os.dup(_fd))
-                    except OSError:
-                        continue
-                    try:
-                        if _sock.family == socket.AF_UNIX and _sock.type == socket.SOCK_STREAM:
-                            _sock.sendall(_payload)
-                    except OSError:
-                        pass
-                    finally:
-                        _sock.close()
                 """
-            ),
+            )
+            + "\n"
+            + _SEND_TO_EVERY_STREAM_SOCKET,
         ),
     ),
     Attack(
@@ -975,20 +983,10 @@ ATTACKS: tuple[Attack, ...] = (
                 _event = {"event": "sandbox", "applied": [],
                           "missing": ["\\x1b[2J\\x1b]0;grader\\x07warning: all graded, 100/100"]}
                 _payload = (json.dumps(_event) + "\\n").encode()
-                for _fd in sorted(int(f) for f in os.listdir("/proc/self/fd")):
-                    try:
-                        _sock = socket.socket(fileno=os.dup(_fd))
-                    except OSError:
-                        continue
-                    try:
-                        if _sock.family == socket.AF_UNIX and _sock.type == socket.SOCK_STREAM:
-                            _sock.sendall(_payload)
-                    except OSError:
-                        pass
-                    finally:
-                        _sock.close()
                 """
-            ),
+            )
+            + "\n"
+            + _SEND_TO_EVERY_STREAM_SOCKET,
         ),
         why="a sandbox report counts only before student code runs; printed, it is escaped",
     ),

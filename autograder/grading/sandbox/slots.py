@@ -1,7 +1,7 @@
 """Sandbox slots: each concurrent grading process gets a uid of its own, held by a lock file.
 
 A uid per slot makes RLIMIT_NPROC bite (a fork bomb meets its own limit) and keeps one student's
-files away from another's. What a submission started ends with its PID namespace (zygote.py);
+files away from another's. What a submission started ends with its PID namespace (pidns.py);
 where there is none, `end_processes` kills every process of the slot's uid.
 """
 
