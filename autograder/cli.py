@@ -2,7 +2,9 @@
 
   autograder build [NAME...]   solutions/NAME -> assignments/NAME (student), dist/NAME (autograder)
   autograder verify [NAME...]  prove each assignment sound (see autograder.authoring.verify)
-  autograder grade NAME SUBMISSIONS... --out DIR   batch-grade notebooks, folders or LMS zips
+  autograder grade NAME SUBMISSIONS... --out DIR [--roster FILE]   batch-grade notebooks,
+                               folders or LMS zips; a row per roster student
+  autograder similar NAME SUBMISSIONS... --out DIR   similarity report of the students' own code
   autograder demo              build every assignment, grade the sample submissions, train nnref
 Without NAME, every assignment in grading.yml; `--root DIR` points at another project.
 Exit status: 0 all good, 1 an assignment failed, 2 bad usage, configuration or input.
@@ -14,8 +16,14 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from autograder.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, AutograderError
+from autograder.reports.lms_rows import MOODLE_IDENTIFIERS
+
+if TYPE_CHECKING:
+    from autograder.config import CourseConfig
+    from autograder.paths import ProjectPaths
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,6 +54,36 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="grade on the Dask cluster of this scheduler (tcp://HOST:8786); --workers is unused",
     )
+    grade.add_argument(
+        "--roster",
+        type=Path,
+        help="class list: a Canvas gradebook export or a CSV with id, name, email, ... "
+        "(every student gets a row; submissions from nobody on it go to unmatched.csv)",
+    )
+    grade.add_argument(
+        "--canvas-assignment-id",
+        default="",
+        metavar="ID",
+        help="the Canvas assignment's id, for canvas.csv's 'Title (ID)' column",
+    )
+    grade.add_argument(
+        "--moodle-identifier",
+        choices=list(MOODLE_IDENTIFIERS),
+        default="email",
+        help="the user field moodle.csv identifies students by (default: email)",
+    )
+    grade.add_argument(
+        "--similarity", action="store_true", help="also write the similarity report into --out"
+    )
+    similar = commands.add_parser("similar", help="rank pairs of submissions by shared code")
+    similar.add_argument("assignment", metavar="NAME")
+    similar.add_argument(
+        "submissions", nargs="+", help=".ipynb files, folders, Gradescope or Canvas zips"
+    )
+    similar.add_argument("--out", type=Path, required=True, help="folder for the report")
+    similar.add_argument(
+        "--pairs", type=int, default=50, help="pairs shown side by side (default: 50)"
+    )
     demo = commands.add_parser("demo", help="build, grade the samples, train nnref's demo")
     demo.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     return parser
@@ -73,8 +111,16 @@ def _run(args: argparse.Namespace) -> int:
             args.time_limit,
             args.memory_limit,
             args.scheduler,
+            roster=args.roster,
+            canvas_assignment_id=args.canvas_assignment_id,
+            moodle_identifier=args.moodle_identifier,
         )
         run_grade(options, paths, course)
+        if args.similarity:
+            _similar(args, paths, course, warn=False)
+        return EXIT_OK
+    if args.command == "similar":
+        _similar(args, paths, course, warn=True)
         return EXIT_OK
     from autograder.authoring.commands import build_all, verify_all
 
@@ -85,6 +131,19 @@ def _run(args: argparse.Namespace) -> int:
     else:
         failed = verify_all(names, paths, course, grading=not args.no_grading)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _similar(
+    args: argparse.Namespace, paths: ProjectPaths, course: CourseConfig, *, warn: bool
+) -> None:
+    """`similar`, or `grade --similarity` after grading (its warnings already printed)."""
+    from autograder.similarity.command import SimilarOptions, run_similar
+
+    course.check_known([args.assignment])
+    options = SimilarOptions(args.assignment, args.submissions, args.out)
+    if args.command == "similar":
+        options = SimilarOptions(args.assignment, args.submissions, args.out, max(0, args.pairs))
+    run_similar(options, paths, warn=warn)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -23,12 +23,13 @@ from typing import Any
 
 import nbformat
 
+from autograder.authoring.colab import COLAB_DIR, colab_variant
 from autograder.authoring.fixtures import make_fixtures, write_npz
 from autograder.authoring.gradescope_zip import GradescopeZipError, use_engine
 from autograder.authoring.master import Master, parse_master, with_assignment_config, with_points
-from autograder.authoring.notebooks import normalize_notebook
+from autograder.authoring.notebooks import content_cell_ids, normalize_notebook
 from autograder.authoring.otter_cli import OtterError, run_otter
-from autograder.authoring.requirements import grading_requirements
+from autograder.authoring.requirements import grading_requirements, read_pins
 from autograder.config import CourseConfig, load_config
 from autograder.errors import AutograderError
 from autograder.grading.bundle import Settings
@@ -147,8 +148,12 @@ def _publish(
     leaked = [entry for entry in reference_only if (student / entry).exists()]
     if leaked:
         raise BuildError(f"{name}: autograder-only files reached the student variant: {leaked}")
-    normalize_notebook(student / f"{name}.ipynb")
-    normalize_notebook(autograder / f"{name}.ipynb")
+    normalize_notebook(student / f"{name}.ipynb", name)
+    normalize_notebook(autograder / f"{name}.ipynb", name)
+    colab = colab_variant(student, name, read_pins(paths.requirements_file)["otter-grader"])
+    content_cell_ids(colab)
+    (student / COLAB_DIR).mkdir()
+    nbformat.write(colab, student / COLAB_DIR / f"{name}.ipynb")
     zips = sorted(autograder.glob("*.zip"))
     if len(zips) != 1:
         raise BuildError(f"{name}: expected one autograder zip from otter, found {zips}")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import tempfile
 import zipfile
@@ -30,15 +29,13 @@ from jupyter_client.manager import KernelManager
 from tests.mutants import harness
 from tests.mutants.catalogue import Mutant
 from tests.mutants.harness import MARKER
+from tests.mutants.lean import GRADER_CELL, lean_notebook
 
 # The project whose solutions/ and dist/ are used: $AUTOGRADER_ROOT (as for the autograder CLI)
 # or this checkout.
 PROJECT_ROOT = Path(os.environ.get("AUTOGRADER_ROOT") or Path(__file__).resolve().parents[2])
 HARNESS_SOURCE = Path(harness.__file__).read_text()
 HARNESS_NAME = "__mutant_harness__"
-
-# Cells that set up or call otter's student-side grader: not needed, and they look for files.
-_GRADER_CELL = re.compile(r"^\s*(import otter\b|from otter\b|grader\s*=|grader\.)", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -180,6 +177,7 @@ class MutantRunner:
         self._manager: KernelManager | None = None
         self._client: Any = None
         self._baseline: Grade | None = None
+        self._verdicts: dict[str, Verdict] = {}
 
     @classmethod
     def for_dist(cls, dist_dir: Path, timeout: float = 300.0) -> MutantRunner:
@@ -192,7 +190,7 @@ class MutantRunner:
         try:
             _unpack_autograder(self.autograder_zip, workdir)
             self._start_kernel(workdir)
-            self._run_notebook()
+            self._run_notebook(workdir)
             self._execute(f"{HARNESS_NAME} = {{}}\nexec({HARNESS_SOURCE!r}, {HARNESS_NAME})")
             self._execute(f"{HARNESS_NAME}['snapshot'](globals())")
         except BaseException:
@@ -253,10 +251,12 @@ class MutantRunner:
         error = None if content["status"] == "ok" else f"{content['ename']}: {content['evalue']}"
         return "".join(chunks), error
 
-    def _run_notebook(self) -> None:
+    def _run_notebook(self, workdir: Path) -> None:
+        """The solution's code cells that the tests need (see lean.py), grader cells skipped."""
         notebook = nbformat.read(self.solution_notebook, as_version=4)
+        notebook = lean_notebook(notebook, sorted((workdir / "tests").glob("*.py")))
         for index, cell in enumerate(notebook.cells):
-            if cell.cell_type != "code" or _GRADER_CELL.search(cell.source):
+            if cell.cell_type != "code" or GRADER_CELL.search(cell.source):
                 continue
             _, error = self._execute(cell.source)
             if error is not None:
@@ -281,6 +281,7 @@ class MutantRunner:
         return self._baseline
 
     def judge(self, mutant: Mutant) -> Verdict:
-        """Grade `mutant` and compare with the baseline."""
-        grade = self.grade(mutant)
-        return Verdict(mutant, self.baseline, grade)
+        """Grade `mutant` (once) and compare with the baseline."""
+        if mutant.id not in self._verdicts:
+            self._verdicts[mutant.id] = Verdict(mutant, self.baseline, self.grade(mutant))
+        return self._verdicts[mutant.id]
