@@ -15,6 +15,7 @@ import pytest
 
 from autograder.grading.engine import GradingLimits, grade_submission
 from autograder.grading.records import Submission
+from autograder.grading.sandbox import pidns
 from autograder.grading.sandbox.launcher import Zygote
 from autograder.grading.sandbox.slots import acquire_slot
 from tests.autograder import test_engine as engine_tests
@@ -203,3 +204,25 @@ def test_pythons_install_stays_importable_inside_a_hidden_folder(built, grade):
     cell = "import IPython.core.oinspect, email.mime.text, os\n_seen = os.listdir(os.getcwd())"
     record = grade(_with_cell(built, cell, after_question=2), hidden=[str(CHECKOUT)])
     assert (record.status, record.total) == ("graded", 3.0), record.message
+
+
+def test_without_root_there_is_no_pid_namespace_and_the_grader_is_told(monkeypatch):
+    """Not root: no holder is started, and the reason becomes the child's `missing` (reported
+    as the sandbox warning), never a silent gap."""
+    monkeypatch.setattr(pidns.os, "geteuid", lambda: 1000)
+    assert pidns.new_namespace() == (
+        "a PID namespace (not root): student code sees every process on the machine"
+    )
+
+
+@ROOT_ONLY
+def test_a_namespace_made_ahead_holds_its_init_until_ended():
+    """As root: the holder makes a namespace whose init waits; `end` kills it and the holder
+    exits (what the zygote waits for before reporting a child's exit)."""
+    namespace = pidns.new_namespace()
+    assert isinstance(namespace, pidns.Namespace) and namespace.ready() == ""
+    with open(f"/proc/{namespace.init}/status") as status:
+        nspid = next(line.split()[1:] for line in status if line.startswith("NSpid:"))
+    assert nspid == [str(namespace.init), "1"]  # pid 1 of its own namespace
+    namespace.end()
+    assert os.waitstatus_to_exitcode(os.waitpid(namespace.holder, 0)[1]) == 0
