@@ -25,7 +25,10 @@ Folders and zips skip hidden files and folders (`.ipynb_checkpoints`, `._x.ipynb
 `content` is the notebook's raw bytes, unparsed: a broken notebook is graded "invalid" later, so
 it must come out of here. A notebook that cannot be read (larger than `max_notebook_bytes`, a
 corrupt zip member) and a Gradescope submission without a notebook still give a `Submission`, with
-empty content and the reason in `extra["error"]`. Zips are read in memory, never extracted; members
+empty content and the reason in `extra["error"]`; so does a zip member over 1 MB that expands more
+than `MAX_EXPANSION` times its compressed size (a zip bomb: every notebook is held in memory while
+the batch is graded, so they stay bounded by the inputs' size). Zips are read in memory, never
+extracted; members
 named with `..` or an absolute path are ignored. A file name's bytes that are not UTF-8 appear as
 `\\xe9` in its id and file (plain text for every output); a zip whose names are flagged UTF-8 but
 are not is an unreadable zip. An id that is a name inside a zip is marked
@@ -62,6 +65,10 @@ from autograder.errors import AutograderError
 from autograder.grading.records import Submission
 
 DEFAULT_MAX_NOTEBOOK_BYTES = 50 * 2**20
+MAX_EXPANSION = 100
+"""How many times its compressed size a zip member over `_EXPANSION_FREE_BYTES` may expand to
+(an honest notebook's JSON and base64 images compress 2-10 times)."""
+_EXPANSION_FREE_BYTES = 2**20
 GRADESCOPE_METADATA = "submission_metadata.yml"
 NOTEBOOK_SUFFIX = ".ipynb"
 ZIP_SUFFIX = ".zip"
@@ -378,6 +385,12 @@ class _Zip:
     def read(self, info: zipfile.ZipInfo) -> _Read:
         if info.file_size > self.limit:
             return _too_big(info.file_size, self.limit)
+        if info.file_size > max(_EXPANSION_FREE_BYTES, MAX_EXPANSION * info.compress_size):
+            return _Read(
+                b"",
+                f"notebook expands from {_size_text(info.compress_size)} in the zip to "
+                f"{_size_text(info.file_size)}, over {MAX_EXPANSION} times (a zip bomb?)",
+            )
         try:
             # zipfile stops at the declared file_size, so a forged header cannot inflate this.
             return _Read(self.archive.read(info))

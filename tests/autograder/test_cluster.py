@@ -197,3 +197,37 @@ def test_local_grading_does_not_import_dask(course, notebooks, tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_hostile_notebooks_on_the_cluster_score_as_their_twin(course, notebooks, tmp_path):
+    """Issue 18 on `--scheduler`: the pid walker, the environment hunt and the process table of
+    the attack corpus, graded on worker processes whose environment holds a secret, beside the
+    solution and a wrong notebook: each attack scores as its honest twin, the others as ever, and
+    no feedback carries the secret, the workers' command lines or the grader's."""
+    from tests.integrity.attacks import CATALOGUE
+    from tests.integrity.corpus import render
+
+    secret = ("GRADER_SECRET_TOKEN", f"secret-{os.urandom(8).hex()}")
+    base = CATALOGUE.bases["dense_zeros"]
+    folder = tmp_path / "hostile"
+    folder.mkdir()
+    inputs = [_write(folder, "twin", render(_solution(), base, None))]
+    for attack in CATALOGUE.attacks:
+        if attack.name in ("pid_walker", "read_grader_environment", "process_table"):
+            inputs.append(_write(folder, attack.name, render(_solution(), base, attack)))
+    inputs += [notebooks["solution"], notebooks["wrong"]]
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv(*secret)
+        with _cluster() as hostile_cluster:  # its workers inherit the secret
+            records = _grade(course, inputs, tmp_path / "out", hostile_cluster.scheduler_address)
+    by_id = {record.student_id: record for record in records}
+    twin = by_id["twin"].total
+    assert {sid: r.total for sid, r in by_id.items() if sid not in ("solution", "wrong")} == {
+        sid: twin for sid in ("twin", "pid_walker", "read_grader_environment", "process_table")
+    }, {sid: r.message for sid, r in by_id.items()}
+    assert by_id["solution"].total == by_id["solution"].max_score
+    assert by_id["wrong"].status == "graded" and by_id["wrong"].total < by_id["wrong"].max_score
+    for record in records:
+        texts = [record.message, *(t.message for q in record.questions for t in q.tests)]
+        for marker in (secret[1], "distributed", "pytest"):
+            assert not any(marker in text for text in texts), (record.student_id, record.message)

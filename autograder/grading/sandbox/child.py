@@ -1,6 +1,8 @@
 """The sandboxed grading process: run a submission's code cells, then the tests, report events.
 
-Runs in a process forked by the zygote, after `isolate()`. It reports over one socket, one event
+Runs in a process forked by the zygote (into a PID namespace of its own, as root), reads its
+configuration from its channel (handover.py), then calls `isolate()`. It reports over that
+socket, one event
 per line in grading's one event format (grading/events.py: sandbox, cell, cell_error,
 cells_done, and test_start, test, done when the tests run here; fatal). Everything it sends is
 untrusted data to the receiver, which checks it.
@@ -18,6 +20,7 @@ from typing import Any
 from autograder import ONE_THREAD
 from autograder.grading.events import event
 from autograder.grading.sandbox.cases import run_case
+from autograder.grading.sandbox.handover import receive_config
 from autograder.grading.sandbox.isolation import RLimits, isolate
 from autograder.grading.wire.student_side import serve
 
@@ -61,7 +64,8 @@ _KEPT_VARIABLES = ("PATH", "LANG", "LC_ALL", "MPLBACKEND", "PYTHONDONTWRITEBYTEC
 
 
 def _clean_environment() -> None:
-    """Student code sees no variable of the grader's (tokens, paths), only what Python needs."""
+    """Only what Python needs, and a home in the working folder. (The grader's own variables
+    never reached this process: the zygote was started without them, launcher.zygote_env.)"""
     kept = {k: os.environ[k] for k in (*_KEPT_VARIABLES, *ONE_THREAD) if k in os.environ}
     os.environ.clear()
     os.environ.update(kept, HOME=os.getcwd(), IPYTHONDIR=os.path.join(os.getcwd(), ".ipython"))
@@ -150,8 +154,9 @@ def _run_tests(namespace: dict, config: dict[str, Any], report: _Reporter, stop:
     return True
 
 
-def main(channel_fd: int, config: dict[str, Any]) -> None:
-    """Entry point in the forked child; never returns (exits the process)."""
+def main(channel_fd: int, pid_namespace: str) -> None:
+    """Entry point in the forked child; never returns (exits the process). `pid_namespace`: ""
+    if this process was forked into a PID namespace of its own, else why not."""
     channel = socket.socket(fileno=channel_fd)
     report = _Reporter(channel)
     stop = {"requested": False}
@@ -161,8 +166,10 @@ def main(channel_fd: int, config: dict[str, Any]) -> None:
         raise KeyboardInterrupt
 
     try:
+        config = receive_config(channel)
+        limits = RLimits(**config["limits"])
         isolation = isolate(
-            config["workdir"], config["uid"], config["hidden"], RLimits(**config["limits"])
+            config["workdir"], config["uid"], config["hidden"], limits, pid_namespace
         )
         _clean_environment()
         report.send("sandbox", applied=isolation.applied, missing=isolation.missing)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import queue
 import socket
 import subprocess
@@ -14,8 +15,11 @@ from typing import Any
 
 import autograder
 from autograder.errors import AutograderError
+from autograder.grading.sandbox.handover import HandoverError, encode_config
+from autograder.grading.sandbox.isolation import SANDBOX_VARIABLES
 
 _START_TIMEOUT = 120.0
+_SYSTEM_PATH = ("/usr/local/bin", "/usr/bin", "/bin")
 
 
 class SandboxError(AutograderError, RuntimeError):
@@ -35,12 +39,27 @@ class ExitStatus:
         return f"exit code {self.code}"
 
 
+def zygote_env() -> dict[str, str]:
+    """The fork server's whole environment, set when it is exec'd: every student process is
+    forked from it, so nothing else of the grader's (tokens, paths) exists in its memory or in
+    the environment block on its stack, whatever a student's process reads."""
+    kept = {k: os.environ[k] for k in SANDBOX_VARIABLES if k in os.environ}
+    return {
+        **kept,
+        "PATH": os.pathsep.join([str(Path(sys.executable).parent), *_SYSTEM_PATH]),
+        **autograder.ONE_THREAD,
+        "MPLBACKEND": "Agg",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONPATH": str(autograder.PACKAGE_PARENT),
+    }
+
+
 class Zygote:
     """One fork server; `spawn` is thread-safe. Use as a context manager."""
 
     def __init__(self, log_path: Path | None = None) -> None:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        env = autograder.subprocess_env(PYTHONDONTWRITEBYTECODE="1")
+        env = zygote_env()
         log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
         self._process = subprocess.Popen(
             [sys.executable, "-m", "autograder.grading.sandbox.zygote", str(theirs.fileno())],
@@ -89,13 +108,23 @@ class Zygote:
                     self._exited.notify_all()
 
     def spawn(self, config: dict[str, Any]) -> tuple[int, socket.socket]:
-        """Fork a sandboxed child running `child.main(config)`; return its pid and our channel."""
+        """Fork a sandboxed child running `child.main` with `config` (handed over the channel,
+        see handover.py); return its pid (the first process of its PID namespace, as this
+        process numbers it) and our channel. A config over the limit is a `SandboxError`."""
+        try:
+            data = encode_config(config)
+        except HandoverError as err:
+            raise SandboxError(str(err)) from None
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            return self._fork({"config": config}, theirs), ours
-        except SandboxError:
+            pid = self._fork({"child": True}, theirs)
+            ours.sendall(data)
+        except (SandboxError, OSError) as err:
             ours.close()
-            raise
+            if isinstance(err, SandboxError):
+                raise
+            raise SandboxError(f"the grading process did not take its notebook: {err}") from err
+        return pid, ours
 
     def spawn_referee(self, files_dir: Path, control: socket.socket) -> int:
         """Fork a trusted referee process (`autograder.grading.referee.server`) for the tests in

@@ -1,7 +1,8 @@
 """Sandbox slots: each concurrent grading process gets a uid of its own, held by a lock file.
 
-A uid per slot makes RLIMIT_NPROC bite (a fork bomb meets its own limit), keeps one student's
-files away from another's, and lets the grader end every process a submission left behind.
+A uid per slot makes RLIMIT_NPROC bite (a fork bomb meets its own limit) and keeps one student's
+files away from another's. What a submission started ends with its PID namespace (pidns.py);
+where there is none, `end_processes` kills every process of the slot's uid.
 """
 
 from __future__ import annotations
@@ -46,25 +47,45 @@ def acquire_slot() -> Slot:
     raise RuntimeError(f"all {MAX_SLOTS} sandbox slots are taken")
 
 
-def _pids_of(uid: int) -> list[int]:
-    """Live processes of `uid` (zombies are already dead: they only wait to be reaped)."""
-    pids = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
+def _uid(pid: str) -> int | None:
+    """The real uid of process `pid` (None if it is gone)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    uid = next((ln.split()[1] for ln in status.splitlines() if ln.startswith("Uid:")), None)
+    return None if uid is None else int(uid)
+
+
+def _runs(pid: int) -> bool:
+    """Whether a thread of process `pid` still runs. A process whose main thread ended shows as
+    a zombie while its other threads run: it is not dead."""
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return False
+    for task in tasks:
         try:
-            status = (entry / "status").read_text()
-        except OSError:
+            state = task.joinpath("stat").read_text().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
             continue
-        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
-        uids, state = fields.get("Uid", "").split(), fields.get("State", "").strip()
-        if uids and int(uids[0]) == uid and not state.startswith("Z"):
-            pids.append(int(entry.name))
-    return pids
+        if state not in "ZX":
+            return True
+    return False
+
+
+def _pids_of(uid: int) -> list[int]:
+    """Every process of `uid`, zombie-looking ones included."""
+    return [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and _uid(entry.name) == uid
+    ]
 
 
 def end_processes(slot: Slot, pid: int) -> None:
-    """Kill the child `pid`, its process group and (with a uid) everything running as the uid."""
+    """Kill the child `pid` (the first of its PID namespace: the kernel kills the rest), its
+    process group and (with a uid) every process of the uid, zombie-looking ones included."""
     for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
         try:
             target()
@@ -74,10 +95,10 @@ def end_processes(slot: Slot, pid: int) -> None:
         return
     for _ in range(20):
         pids = _pids_of(slot.uid)
-        if not pids:
-            return
-        for other in pids:
+        for other in pids:  # a zombie-looking process's live threads die with it
             try:
                 os.kill(other, signal.SIGKILL)
             except ProcessLookupError:
                 pass
+        if not any(_runs(other) for other in pids):
+            return

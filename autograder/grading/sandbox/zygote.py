@@ -2,12 +2,16 @@
 
 Started by `autograder.grading.sandbox.launcher.Zygote` with a SOCK_SEQPACKET control socket
 whose file descriptor is the one argument.
-Requests: `{"config": {...}}` with one file descriptor attached (the child's channel), or
+Requests: `{"child": true}` with one file descriptor attached (the child's channel, over which
+the grader then hands the child its configuration: the zygote never sees a notebook), or
 `{"referee": files_dir}` with the referee's control socket attached (a trusted referee process,
 see autograder.grading.referee.server: it starts with these imports done and reads the tests
 and the answer key only after the fork, in its own memory); reply `{"spawned": pid}`. When a
 child ends: `{"exited": pid, "code": c, "signal": s}`. The zygote never imports the answer key
 (nnref) nor reads tests, so a child cannot find them in its memory.
+
+As root, each child is forked into a PID namespace of its own (pidns.py); its `exited` comes
+once nothing it started is left.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import select
 import signal
 import socket
 import sys
+
+from autograder.grading.sandbox.pidns import Home, Namespace, new_namespace
 
 _PRELOAD = ("numpy", "IPython.core.interactiveshell", "otter", "otter.test_files", "matplotlib")
 _OPTIONAL_PRELOAD = (
@@ -49,6 +55,12 @@ def _send(control: socket.socket, message: dict) -> None:
     control.send(json.dumps(message).encode())
 
 
+_namespaces: dict[int, Namespace] = {}
+"""child pid -> its PID namespace, until the child has ended."""
+_holders: dict[int, tuple[int, int | None]] = {}
+"""holder pid -> (its child, the child's wait status once it ended)."""
+
+
 def _reap(control: socket.socket) -> None:
     while True:
         try:
@@ -57,9 +69,22 @@ def _reap(control: socket.socket) -> None:
             return
         if pid == 0:
             return
-        code = os.waitstatus_to_exitcode(status)
-        sig = -code if code < 0 else None
-        _send(control, {"exited": pid, "code": None if sig else code, "signal": sig})
+        if pid in _namespaces:  # a child in its namespace: end the namespace, report later
+            namespace = _namespaces.pop(pid)
+            _holders[namespace.holder] = (pid, status)
+            namespace.end()
+            continue
+        if pid in _holders:  # the namespace is empty: report its child
+            pid, status = _holders.pop(pid)
+            if status is None:  # the holder ended first (it should not): its child is killed
+                continue
+        _report_exit(control, pid, status)
+
+
+def _report_exit(control: socket.socket, pid: int, status: int) -> None:
+    code = os.waitstatus_to_exitcode(status)
+    sig = -code if code < 0 else None
+    _send(control, {"exited": pid, "code": None if sig else code, "signal": sig})
 
 
 _wakeup: list[int] = []
@@ -74,16 +99,34 @@ def _forked() -> None:
         os.close(fd)
 
 
-def _spawn(control: socket.socket, config: dict, channel_fd: int) -> None:
+_next: list[Namespace | str] = []
+"""The PID namespace being made for the next child (or why there is none)."""
+
+
+def _spawn(control: socket.socket, channel_fd: int, home: Home) -> None:
+    namespace = _next.pop() if _next else new_namespace()
+    why_not = namespace if isinstance(namespace, str) else namespace.ready()
+    if isinstance(namespace, Namespace) and not why_not:
+        try:
+            namespace.enter()
+        except OSError as err:
+            namespace.end()
+            os.waitpid(namespace.holder, 0)
+            why_not = f"a PID namespace ({err}): student code sees every process"
     pid = os.fork()
     if pid == 0:
         _forked()
         from autograder.grading.sandbox.child import main as child_main
 
         control.close()
-        child_main(channel_fd, config)
+        home.close()
+        child_main(channel_fd, why_not)
+    if isinstance(namespace, Namespace) and not why_not:
+        home.back()
+        _namespaces[pid] = namespace
     os.close(channel_fd)
     _send(control, {"spawned": pid})
+    _next.append(new_namespace())
 
 
 def _spawn_referee(control: socket.socket, files_dir: str, control_fd: int) -> None:
@@ -106,6 +149,7 @@ def serve(control: socket.socket) -> None:
 
     Children are reaped as they end (SIGCHLD wakes the loop): the grader waits for each exit.
     """
+    home = Home()
     wake_read, wake_write = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
     _wakeup[:] = [wake_read, wake_write]
     signal.signal(signal.SIGCHLD, lambda *_args: None)  # a handler: the signal reaches the pipe
@@ -125,7 +169,7 @@ def serve(control: socket.socket) -> None:
         if "referee" in request:
             _spawn_referee(control, str(request["referee"]), fds[0])
         else:
-            _spawn(control, request["config"], fds[0])
+            _spawn(control, fds[0], home)
 
 
 def main() -> None:

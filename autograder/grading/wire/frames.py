@@ -26,6 +26,7 @@ import math
 import socket
 import sys
 import time
+import zipfile
 from collections.abc import Callable
 from typing import Any
 
@@ -335,12 +336,40 @@ def _recv_exactly(sock: socket.socket, size: int, deadline: float | None) -> byt
     return b"".join(chunks)
 
 
+def _check_members(data: bytes) -> None:
+    """Refuse a frame whose arrays would take more memory than its bytes, before loading any:
+    every member stored uncompressed (as `send_frame` writes them), each `.npy` header's shape
+    and dtype accounting exactly for the member's size. A forged header or a compressed member
+    declaring gigabytes is refused here, without allocating them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for info in archive.infolist():
+                if info.compress_type != zipfile.ZIP_STORED or info.file_size != info.compress_size:
+                    raise WireError(f"a compressed member in a message ({info.file_size} bytes)")
+                with archive.open(info) as member:
+                    version = np.lib.format.read_magic(member)
+                    if version not in ((1, 0), (2, 0)):
+                        raise WireError(f"an array of format {version} in a message")
+                    read_header = getattr(np.lib.format, f"read_array_header_{version[0]}_0")
+                    shape, _fortran, dtype = read_header(member, max_header_size=4096)
+                    declared = member.tell() + math.prod(shape) * dtype.itemsize
+                if declared != info.file_size:
+                    raise WireError(
+                        f"an array declaring {declared} bytes in a member of {info.file_size}"
+                    )
+    except WireError:
+        raise
+    except Exception as err:  # noqa: BLE001 - anything unreadable is a protocol error
+        raise WireError(f"unreadable message ({type(err).__name__})") from None
+
+
 def recv_frame(sock: socket.socket, deadline: float | None = None) -> tuple[Any, list[np.ndarray]]:
     """Receive one frame: (header, arrays); raise TimeoutError, PeerGone or WireError."""
     size = int.from_bytes(_recv_exactly(sock, 8, deadline), "big")
     if size > MAX_FRAME_BYTES:
         raise WireError(f"a message of {size} bytes is over the {MAX_FRAME_BYTES} byte limit")
     data = _recv_exactly(sock, size, deadline)
+    _check_members(data)
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as archive:
             raw = archive["h"]
