@@ -106,6 +106,18 @@ def sgd_momentum_step(params, grads, state, lr, momentum):
         params[name] += lr * state[name]
 """,
     ),
+    Mutant(
+        "sgd_momentum_step",
+        "rebinds_through_update",
+        """
+def sgd_momentum_step(params, grads, state, lr, momentum):
+    for name in list(params):
+        g = grads[name]
+        state[name] = g.copy() if name not in state else momentum * state[name] + g
+        params.update({name: params[name] - lr * state[name]})
+""",
+        "not in place",
+    ),
     # ------------------------------------------------------------------------ rmsprop_step
     Mutant(
         "rmsprop_step",
@@ -225,6 +237,19 @@ def rmsprop_step(params, grads, state, lr, alpha=0.99, eps=1e-8):
         state[name] = alpha * state.get(name, 0.0) + (1 - alpha) * np.abs(g)
         params[name] -= lr * g / (state[name] + eps)
 """,
+    ),
+    Mutant(
+        "rmsprop_step",
+        "average_kept_on_the_function",
+        """
+def rmsprop_step(params, grads, state, lr, alpha=0.99, eps=1e-8):
+    averages = rmsprop_step.__dict__.setdefault("averages", {})
+    for name in params:
+        g = grads[name]
+        averages[name] = alpha * averages.get(name, 0.0) + (1 - alpha) * g**2
+        params[name] -= lr * g / (np.sqrt(averages[name]) + eps)
+""",
+        "disturbed each other",
     ),
     # --------------------------------------------------------------------------- adam_step
     Mutant(
@@ -404,6 +429,27 @@ def adam_step(params, grads, state, lr=1e-3, beta1=0.9, beta2=0.99, eps=1e-8):
         params[name] -= lr * m_hat / (np.sqrt(v_hat) + eps)
 """,
     ),
+    Mutant(
+        "adam_step",
+        "first_moment_aliases_gradient",
+        """
+def adam_step(params, grads, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    for name in params:
+        g = grads[name]
+        if name not in state:
+            state[name] = {"t": 0, "m": g, "v": 0.0}
+            state[name]["m"] *= 1 - beta1
+        else:
+            state[name]["m"] = beta1 * state[name]["m"] + (1 - beta1) * g
+        s = state[name]
+        s["t"] += 1
+        s["v"] = beta2 * s["v"] + (1 - beta2) * g**2
+        m_hat = s["m"] / (1 - beta1 ** s["t"])
+        v_hat = s["v"] / (1 - beta2 ** s["t"])
+        params[name] -= lr * m_hat / (np.sqrt(v_hat) + eps)
+""",
+        "modified its input",
+    ),
     # -------------------------------------------------------------------------- rosenbrock
     Mutant(
         "rosenbrock",
@@ -572,5 +618,22 @@ def run_optimizer(step, loss_and_grads, params, n_steps, **hyper):
     path.append(np.concatenate([p.ravel() for p in params.values()]))
     return np.array(losses), np.array(path)
 """,
+    ),
+    Mutant(
+        "run_optimizer",
+        "state_kept_on_the_function",
+        """
+def run_optimizer(step, loss_and_grads, params, n_steps, **hyper):
+    state = run_optimizer.__dict__.setdefault("state", {})
+    losses, path = [], []
+    for i in range(n_steps + 1):
+        loss, grads = loss_and_grads(params)
+        losses.append(float(loss))
+        path.append(np.concatenate([p.ravel() for p in params.values()]))
+        if i < n_steps:
+            step(params, grads, state, **hyper)
+    return np.array(losses), np.array(path)
+""",
+        "not empty",
     ),
 ]
