@@ -232,18 +232,6 @@ def dropout_forward(X, p, training, rng):
     ),
     Mutant(
         "dropout_forward",
-        "keep_test_not_the_contract",
-        """
-def dropout_forward(X, p, training, rng):
-    if not training or p == 0:
-        return X.copy(), np.ones_like(X)
-    mask = rng.random(X.shape) < 1 - p
-    return X * mask / (1 - p), mask
-""",
-        "reproducible",
-    ),
-    Mutant(
-        "dropout_forward",
         "modifies_X_in_place",
         """
 def dropout_forward(X, p, training, rng):
@@ -266,19 +254,31 @@ def dropout_forward(X, p, training, rng):
     return X * mask / (1 - p), mask
 """,
     ),
+    # -------------------------------------------------------------------- dropout_backward
     Mutant(
         "dropout_forward",
-        "float64_output",
+        "binomial_with_drop_probability",
         """
 def dropout_forward(X, p, training, rng):
     if not training or p == 0:
         return X.copy(), np.ones_like(X)
-    mask = rng.random(X.shape) >= p
-    return X * mask.astype(np.float64) / np.float64(1 - p), mask
+    mask = rng.binomial(1, p, X.shape)
+    return X * mask / (1 - p), mask
 """,
-        "float32",
+        "probability of dropping",
     ),
-    # -------------------------------------------------------------------- dropout_backward
+    Mutant(
+        "dropout_forward",
+        "binomial_mask_not_scaled",
+        """
+def dropout_forward(X, p, training, rng):
+    if not training or p == 0:
+        return X.copy(), np.ones_like(X)
+    mask = rng.binomial(1, 1 - p, X.shape)
+    return X * mask, mask
+""",
+        "not scaled",
+    ),
     Mutant(
         "dropout_backward",
         "not_scaled",
@@ -426,5 +426,65 @@ def dense_relu_dropout_backward(dA, cache):
     return dZ @ W.T, X.T @ dZ, dZ.mean(axis=0)
 """,
         "times too small",
+    ),
+]
+
+EQUIVALENTS = [
+    # Right answers written differently from the solution: each must score full marks.
+    Mutant(
+        "dropout_forward",
+        "keep_where_uniform_below_keep_probability",
+        """
+def dropout_forward(X, p, training, rng):
+    if not training or p == 0:
+        return X.copy(), np.ones_like(X)
+    mask = rng.random(X.shape) < 1 - p
+    return X * mask / (1 - p), mask
+""",
+    ),
+    Mutant(
+        "dropout_forward",
+        "binomial_mask",
+        """
+def dropout_forward(X, p, training, rng):
+    if not training or p == 0:
+        return X.copy(), np.ones_like(X)
+    mask = rng.binomial(1, 1 - p, X.shape)
+    return X * mask / (1 - p), mask
+""",
+    ),
+    Mutant(
+        "dropout_forward",
+        "float_mask_from_uniform",
+        """
+def dropout_forward(X, p, training, rng):
+    if not training or p == 0:
+        return X.copy(), np.ones_like(X)
+    mask = (rng.uniform(size=X.shape) > p).astype(X.dtype)
+    return X * mask / (1 - p), mask
+""",
+    ),
+    Mutant(
+        "dropout_forward",
+        "float64_output_for_float32_input",
+        """
+def dropout_forward(X, p, training, rng):
+    if not training or p == 0:
+        return X.copy(), np.ones_like(X)
+    mask = rng.random(X.shape) >= p
+    return X * mask.astype(np.float64) / np.float64(1 - p), mask
+""",
+    ),
+    Mutant(
+        "dense_relu_dropout_forward",
+        "dropout_inline_with_binomial",
+        """
+def dense_relu_dropout_forward(X, W, b, p, training, rng):
+    H = np.maximum(X @ W + b, 0)
+    if not training or p == 0:
+        return H.copy(), (X, W, H, np.ones_like(H), 0.0)
+    mask = rng.binomial(1, 1 - p, H.shape)
+    return H * mask / (1 - p), (X, W, H, mask, p)
+""",
     ),
 ]
