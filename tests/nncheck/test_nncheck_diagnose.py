@@ -85,6 +85,7 @@ CASES = {
     "float32": ((DW * (1 + 1e-5)).astype(np.float32), DW, {}, "float32"),
     "loss summed": (np.float64(N * 2.5), 2.5, {"batch_size": N}, "forgot to average"),
     "loss not finite": (np.inf, 2.5, {}, "unstable"),
+    "division by zero": (np.where(DW > 0, np.inf, DW), DW, {}, "divided by zero"),
     "wrong axis without N": (DZ.sum(axis=1), DB, {}, "wrong axis"),
     "first of a series missing": (DB[1:], DB, {}, "without the first one"),
     "last of a series missing": (DB[:-1], DB, {}, "without the last one"),
