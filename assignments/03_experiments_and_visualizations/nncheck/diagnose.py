@@ -188,9 +188,10 @@ def _non_finite(s: np.ndarray, r: np.ndarray, ctx: _Context) -> str | None:
     index = tuple(int(i) for i in np.argwhere(bad)[0])
     return (
         f"Your {ctx.name} contains {int(bad.sum())} NaN/inf value(s) (first at index {index}) "
-        "where finite values were expected: a numerically unstable step. np.exp overflows for "
-        "large inputs: subtract the row maximum before exponentiating (softmax), and compute "
-        "log(softmax) as Z - max - log(sum(exp(Z - max))) instead of log of a probability."
+        "where finite values were expected: a numerically unstable step (something was divided "
+        "by zero or overflowed). If it comes from np.exp, which overflows for large inputs: "
+        "subtract the row maximum before exponentiating (softmax), and compute log(softmax) as "
+        "Z - max - log(sum(exp(Z - max))) instead of log of a probability."
     )
 
 
