@@ -614,3 +614,26 @@ MUTANTS = [
         mistake="should be a dict",
     ),
 ]
+
+EQUIVALENTS = [
+    # Right answers written differently from the solution: each must score full marks.
+    Mutant(
+        "init_weights",
+        "std_times_standard_normal",
+        """
+def init_weights(name, fan_in, fan_out, rng):
+    gains = {"small": 0.01, "large": 1.0}
+    if name == "zeros":
+        return np.zeros((fan_in, fan_out))
+    if name == "xavier":
+        std = np.sqrt(2.0 / (fan_in + fan_out))
+    elif name == "he":
+        std = np.sqrt(2.0 / fan_in)
+    elif name in gains:
+        std = gains[name]
+    else:
+        raise ValueError(f"unknown initialisation {name!r}")
+    return std * rng.standard_normal((fan_in, fan_out))
+""",
+    ),
+]

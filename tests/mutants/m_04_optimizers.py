@@ -637,3 +637,20 @@ def run_optimizer(step, loss_and_grads, params, n_steps, **hyper):
         "not empty",
     ),
 ]
+
+EQUIVALENTS = [
+    # Right answers written differently from the solution: each must score full marks.
+    Mutant(
+        "sgd_momentum_step",
+        "velocity_formulation",
+        """
+def sgd_momentum_step(params, grads, state, lr, momentum):
+    for name in params:
+        if name not in state:
+            state[name] = -lr * grads[name]
+        else:
+            state[name] = momentum * state[name] - lr * grads[name]
+        params[name] += state[name]
+""",
+    ),
+]
