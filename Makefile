@@ -20,7 +20,13 @@ demo: $(STAMP)
 # the ten slowest tests are listed at the end.
 XDIST := -n 2 --dist loadscope --no-loadscope-reorder
 
-test: $(STAMP)
+# The browser tests drive Debian's chromium through playwright (never a browser of its own).
+CHROMIUM := /usr/bin/chromium
+
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: $(STAMP) $(CHROMIUM)
 	$(PY) -m pytest $(XDIST) --durations=10
 
 test-fast: $(STAMP)

@@ -2,7 +2,8 @@
 
   autograder build [NAME...]   solutions/NAME -> assignments/NAME (student), dist/NAME (autograder)
   autograder verify [NAME...]  prove each assignment sound (see autograder.authoring.verify)
-  autograder grade NAME SUBMISSIONS... --out DIR   batch-grade notebooks, folders or LMS zips
+  autograder grade NAME SUBMISSIONS... --out DIR [--roster FILE]   batch-grade notebooks,
+                               folders or LMS zips; a row per roster student
   autograder demo              build every assignment, grade the sample submissions, train nnref
 Without NAME, every assignment in grading.yml; `--root DIR` points at another project.
 Exit status: 0 all good, 1 an assignment failed, 2 bad usage, configuration or input.
@@ -16,6 +17,7 @@ import sys
 from pathlib import Path
 
 from autograder.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, AutograderError
+from autograder.reports.lms_rows import MOODLE_IDENTIFIERS
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -46,6 +48,24 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ADDRESS",
         help="grade on the Dask cluster of this scheduler (tcp://HOST:8786); --workers is unused",
     )
+    grade.add_argument(
+        "--roster",
+        type=Path,
+        help="class list: a Canvas gradebook export or a CSV with id, name, email, ... "
+        "(every student gets a row; submissions from nobody on it go to unmatched.csv)",
+    )
+    grade.add_argument(
+        "--canvas-assignment-id",
+        default="",
+        metavar="ID",
+        help="the Canvas assignment's id, for canvas.csv's 'Title (ID)' column",
+    )
+    grade.add_argument(
+        "--moodle-identifier",
+        choices=list(MOODLE_IDENTIFIERS),
+        default="email",
+        help="the user field moodle.csv identifies students by (default: email)",
+    )
     demo = commands.add_parser("demo", help="build, grade the samples, train nnref's demo")
     demo.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     return parser
@@ -73,6 +93,9 @@ def _run(args: argparse.Namespace) -> int:
             args.time_limit,
             args.memory_limit,
             args.scheduler,
+            roster=args.roster,
+            canvas_assignment_id=args.canvas_assignment_id,
+            moodle_identifier=args.moodle_identifier,
         )
         run_grade(options, paths, course)
         return EXIT_OK

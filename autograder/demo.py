@@ -2,7 +2,9 @@
 demo, and end with one table saying whether every sample got its expected grade.
 
 The samples (`examples/submissions/NAME/`) come with `expected.json`: per student the status and
-every question's score (see examples/expected_scores.py).
+every question's score (see examples/expected_scores.py), and `roster.csv`, the class list they
+are graded against: one roster student submitted nothing (a `missing` row), one sample is from
+someone not on it (unmatched.csv); the table shows both.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ class SampleCheck:
     matching: int = 0
     problems: list[str] = field(default_factory=list)
     out: Path | None = None
+    missing: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
 
 
 def compare_with_expected(records: list[GradeRecord], expected: dict[str, dict]) -> list[str]:
@@ -62,8 +66,19 @@ def _grade_samples(
 ) -> SampleCheck:
     """Grade `folder`'s samples into `out` and compare them with its expected.json."""
     check = SampleCheck(name, out=out)
-    options = GradeOptions(name, [str(folder)], out, workers, SAMPLE_TIME_LIMIT, SAMPLE_MEMORY_MB)
+    roster = folder / "roster.csv"
+    options = GradeOptions(
+        name,
+        [str(folder)],
+        out,
+        workers,
+        SAMPLE_TIME_LIMIT,
+        SAMPLE_MEMORY_MB,
+        roster=roster if roster.is_file() else None,
+    )
     run = run_grade(options, paths, course)
+    check.missing = [r.student_id for r in run.report.by_student if r.status == "missing"]
+    check.unmatched = [u.student_id for u in run.report.unmatched]
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
     check.graded = len(run.records)
     check.problems = compare_with_expected(run.records, expected)
@@ -73,12 +88,21 @@ def _grade_samples(
 
 
 def _table(checks: list[SampleCheck], failed_builds: list[str], paths: ProjectPaths) -> str:
-    rows = [("assignment", "samples graded", "as expected", "outputs")]
+    rows = [("assignment", "samples graded", "as expected", "missing", "unmatched", "outputs")]
     for check in checks:
         where = relative(check.out, paths) if check.out else "-"
-        rows.append((check.name, str(check.graded), str(check.matching), where))
-    rows += [(name, "-", "build failed", "-") for name in failed_builds]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+        rows.append(
+            (
+                check.name,
+                str(check.graded),
+                str(check.matching),
+                ", ".join(check.missing) or "-",
+                ", ".join(check.unmatched) or "-",
+                where,
+            )
+        )
+    rows += [(name, "-", "build failed", "-", "-", "-") for name in failed_builds]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) for row in rows]
     return "\n".join([lines[0], "  ".join("-" * w for w in widths), *lines[1:]])
 

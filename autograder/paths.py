@@ -46,6 +46,13 @@ class ProjectPaths:
         """The project's pinned requirements.txt."""
         return self.root / "requirements.txt"
 
+    def role_requirements(self, role: str) -> Path:
+        """Where a role's requirements are written: the student's beside the assignments
+        (what students receive), the others in requirements/."""
+        if role == "student":
+            return self.assignments / "requirements.txt"
+        return self.root / "requirements" / f"{role}.txt"
+
     def master_dir(self, name: str) -> Path:
         """solutions/NAME/: the master notebook, fixtures.py and any data files."""
         return self.solutions / name

@@ -2,7 +2,8 @@
 
 Run: `.venv/bin/python examples/make_submissions.py [--out DIR] [NAME ...]` (default: every
 assignment of grading.yml into examples/submissions). It writes `DIR/NAME/<student_id>.ipynb`,
-one file per student of `plan(NAME)`, and removes other notebooks in `DIR/NAME/`. Runs in seconds,
+one file per student of `plan(NAME)`, and `DIR/NAME/roster.csv`, the demo's class list
+(`roster_text`), and removes other notebooks in `DIR/NAME/`. Runs in seconds,
 needs neither otter nor a kernel. The expected scores (`expected.json`) are derived separately by
 `examples/expected_scores.py`, which grades each student's `Student.graded_as`.
 
@@ -663,11 +664,42 @@ def plan(name: str, paths: ProjectPaths | None = None) -> list[Student]:
     return students
 
 
+ROSTER_FILE = "roster.csv"
+NOT_ON_ROSTER = "sam_extra_cells"
+"""The sample whose submission comes from someone not on the roster (unmatched.csv)."""
+ROSTER_ONLY = ("zoe_no_submission", "Zoe Zimmermann")
+"""The roster student who submitted nothing (a `missing` row)."""
+SURNAMES = {
+    "alice": "Archer", "bob": "Baker", "carol": "Chen", "dave": "Dubois", "erin": "Evans",
+    "frank": "Fischer", "gina": "Garcia", "hank": "Hughes", "ivy": "Ito", "jack": "Jones",
+    "liam": "Lee", "mona": "Moreau", "nick": "Nowak", "olga": "Orlova", "pete": "Park",
+    "quinn": "Quist", "rita": "Rossi", "sam": "Singh", "tina": "Tanaka",
+}  # fmt: skip
+
+
+def roster_text(students: list[Student]) -> str:
+    """The demo's class list (a plain roster: id, name, email, section): every sample student
+    but `NOT_ON_ROSTER`, and `ROSTER_ONLY`; ids are the notebooks' stems."""
+    people = [
+        (s.student_id, f"{first.title()} {SURNAMES[first]}")
+        for s in students
+        if s.student_id != NOT_ON_ROSTER
+        for first in [s.student_id.split("_")[0]]
+    ]
+    people.append(ROSTER_ONLY)
+    lines = ["id,name,email,section"]
+    for i, (student_id, full_name) in enumerate(people):
+        email = full_name.lower().replace(" ", ".") + "@example.edu"
+        lines.append(f"{student_id},{full_name},{email},{'Mon' if i % 2 else 'Tue'}")
+    return "\n".join(lines) + "\n"
+
+
 def write_submissions(
     name: str, out: Path = DEFAULT_OUT, paths: ProjectPaths | None = None
 ) -> list[Student]:
-    """Write `out/name/<student_id>.ipynb` for every student of `plan(name, paths)`; return the
-    plan. Other `.ipynb` files in `out/name` are removed (expected.json and README stay).
+    """Write `out/name/<student_id>.ipynb` for every student of `plan(name, paths)` and the
+    demo's `roster.csv`; return the plan. Other `.ipynb` files in `out/name` are removed
+    (expected.json and README stay).
     """
     students = plan(name, paths)
     folder = out / name
@@ -676,6 +708,7 @@ def write_submissions(
         stale.unlink()
     for student in students:
         (folder / f"{student.student_id}.ipynb").write_bytes(student.content)
+    (folder / ROSTER_FILE).write_text(roster_text(students), encoding="utf-8")
     return students
 
 

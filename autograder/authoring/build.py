@@ -147,8 +147,8 @@ def _publish(
     leaked = [entry for entry in reference_only if (student / entry).exists()]
     if leaked:
         raise BuildError(f"{name}: autograder-only files reached the student variant: {leaked}")
-    normalize_notebook(student / f"{name}.ipynb")
-    normalize_notebook(autograder / f"{name}.ipynb")
+    normalize_notebook(student / f"{name}.ipynb", name)
+    normalize_notebook(autograder / f"{name}.ipynb", name)
     zips = sorted(autograder.glob("*.zip"))
     if len(zips) != 1:
         raise BuildError(f"{name}: expected one autograder zip from otter, found {zips}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from autograder.authoring.build import build_assignment
+from autograder.authoring.requirements import ROLE_FILES, role_file_text
 from autograder.authoring.verify import BUILD_ERRORS, verify_assignment
 from autograder.config import CourseConfig
 from autograder.paths import ProjectPaths
@@ -27,7 +28,15 @@ def print_summary(verb: str, names: list[str], failed: list[str]) -> None:
 def build_all(
     names: list[str], paths: ProjectPaths, course: CourseConfig, run_tests: bool
 ) -> list[str]:
-    """Build each assignment in turn, printing where its outputs went; return those that failed."""
+    """Write the roles' requirements files, then build each assignment in turn, printing where
+    its outputs went; return those that failed."""
+    for role in ROLE_FILES:
+        target = paths.role_requirements(role)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(
+            role_file_text(role, paths.requirements_file, course.python_version), encoding="utf-8"
+        )
+    print(f"requirements by role: {', '.join(ROLE_FILES)}", flush=True)
     failed = []
     for i, name in enumerate(names, 1):
         print(f"[{i}/{len(names)}] build {name} ...", flush=True)

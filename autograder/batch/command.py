@@ -2,8 +2,10 @@
 
 Grading runs in threads on this machine, or with `--scheduler ADDRESS` on a Dask cluster
 (`autograder.batch.cluster`). Either way DIR receives results.jsonl (one record per submission,
-written as they come: a rerun resumes), grades.csv, canvas.csv, moodle.csv, feedback/STUDENT.html
-(+ index.html), summary.png, summary.md.
+written as they come: a rerun resumes), grades.csv, canvas.csv, moodle.csv, unmatched.csv,
+feedback/STUDENT.html (+ index.html), summary.png, summary.md. With `--roster FILE` the outputs
+have a row per roster student (`reports.matching`); the roster and the LMS options are checked
+before anything is graded.
 
 What reaches the terminal from students (file names, ids in warnings and errors) goes through
 `reports.escape.for_terminal`: shown on one line, never run by the terminal.
@@ -36,7 +38,10 @@ from autograder.grading.submissions import Discovery, SubmissionsError, discover
 from autograder.paths import ProjectPaths
 from autograder.reports import write_reports
 from autograder.reports.escape import for_terminal
+from autograder.reports.lms_rows import MOODLE_IDENTIFIERS, canvas_assignment_header
+from autograder.reports.matching import roll_call
 from autograder.reports.report import Report
+from autograder.reports.roster import Roster, RosterError, load_roster
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,9 @@ class GradeOptions:
     time_limit: float | None = None
     memory_limit: int | None = None
     scheduler: str | None = None
+    roster: Path | None = None
+    canvas_assignment_id: str = ""
+    moodle_identifier: str = "email"
 
 
 def _hidden_paths(paths: ProjectPaths, inputs: list[str], out: Path) -> list[str]:
@@ -90,13 +98,42 @@ class MissingBuild(AutograderError):
     """The assignment's autograder zip has not been built."""
 
 
+class LmsOptionError(AutograderError):
+    """--canvas-assignment-id or --moodle-identifier cannot give a file that imports."""
+
+
+def check_lms_options(options: GradeOptions, title: str) -> Roster | None:
+    """The roster (its warnings printed), once the LMS options are known to work with `title`;
+    raises `RosterError` (lines escaped for the terminal) or `LmsOptionError`."""
+    if options.moodle_identifier not in MOODLE_IDENTIFIERS:
+        raise LmsOptionError(
+            f"--moodle-identifier must be one of {', '.join(MOODLE_IDENTIFIERS)}, "
+            f"not {options.moodle_identifier!r}"
+        )
+    try:
+        canvas_assignment_header(title, options.canvas_assignment_id)
+    except ValueError as error:
+        raise LmsOptionError(f"canvas.csv: {error}") from error
+    if options.roster is None:
+        return None
+    try:
+        roster = load_roster(options.roster)
+    except RosterError as error:
+        raise RosterError(*(for_terminal(line) for line in error.lines)) from error
+    for warning in roster.warnings:
+        print(f"warning: {for_terminal(warning)}", file=sys.stderr)
+    return roster
+
+
 @dataclass(frozen=True)
 class GradeRun:
-    """What one `autograder grade` produced: a record per submission, in input order, and the
-    output files by name."""
+    """What one `autograder grade` produced: a record per submission, in input order, the
+    output files by name and the report they were written from (its rows: one per roster
+    student with a roster)."""
 
     records: list[GradeRecord]
     outputs: dict[str, Path]
+    report: Report
 
 
 def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) -> GradeRun:
@@ -104,8 +141,10 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
     run before it has a record per submission: no build, bad input, an unreachable or lost
     cluster (a rerun resumes)."""
     from autograder.reports.summary import summary_table
+    from autograder.reports.unmatched import terminal_lines
 
     assignment = course.assignment(options.assignment)
+    roster = check_lms_options(options, assignment.title)
     zip_path = paths.autograder_zip(options.assignment)
     if not zip_path.is_file():
         raise MissingBuild(f"{zip_path} is missing: run `autograder build {options.assignment}`")
@@ -142,9 +181,20 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
             finally:
                 progress.close()
         points = bundle.question_points()
-    report = Report(records, points, assignment.title, course.feedback.hidden_test_output)
+    roll = roll_call(records, roster)
+    report = Report(
+        roll.rows,
+        points,
+        assignment.title,
+        course.feedback.hidden_test_output,
+        unmatched=roll.unmatched,
+        canvas_assignment_id=options.canvas_assignment_id,
+        moodle_identifier=options.moodle_identifier,
+    )
     outputs = write_reports(report, options.out)
     print(summary_table(report))
+    for line in terminal_lines(report):
+        print(line)
     for name, path in outputs.items():
         print(f"  {name:12s} {path}")
-    return GradeRun(records, outputs)
+    return GradeRun(records, outputs, report)

@@ -10,9 +10,11 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-STATUSES = ("graded", "timeout", "memory", "error", "invalid")
+STATUSES = ("graded", "timeout", "memory", "error", "invalid", "missing")
 """graded: ran to the end; timeout/memory: a limit was hit (working parts still score);
-error: the grading process died or the notebook could not be graded; invalid: not a notebook."""
+error: the grading process died or the notebook could not be graded; invalid: not a notebook;
+missing: a roster student who submitted nothing (a gradebook row only, never graded nor in
+results.jsonl)."""
 
 
 @dataclass(frozen=True)

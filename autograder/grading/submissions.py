@@ -8,11 +8,18 @@ Each argument is a notebook, a folder or a zip; `discover` returns one `Submissi
   file = `folder/NAME/x.ipynb`.
 - a Gradescope export zip: the first submitter's sid, else email, else `submission_<id>`;
   file = `z.zip!submission_<id>/x.ipynb`; name, email and extra (submission_id,
-  gradescope_folder, group) from `submission_metadata.yml`.
+  gradescope_folder, gradescope_sid; for a group `group` and `submitters`, a JSON list of every
+  member's {name, email, sid}) from `submission_metadata.yml`.
 - a Canvas download zip: the Canvas user id; file = `z.zip!doejane_123_456_x.ipynb`; extra
   canvas_user_id, canvas_submission_id, late ("true"/"false").
+- the zip `grader.export()` makes (`<notebook stem>_<timestamp>.zip`, holding otter's
+  `__zip_filename__`): graded as the notebook inside it, `z.zip!x.ipynb`, whoever uploaded it:
+  the zip's stem as an argument, the folder entry in a folder, the Canvas or Gradescope
+  identity in an export. In a folder and in an export any zip that is not itself an export is
+  such an upload (a zip without a notebook is one empty submission, so nobody vanishes).
 - any other zip: as a folder, where one top folder shared by every notebook is the root;
-  file = `z.zip!member`.
+  file = `z.zip!member`. Top folders named `submission_<id>` without `submission_metadata.yml`
+  get a warning: a Gradescope export without its metadata has no student identities.
 
 Folders and zips skip hidden files and folders (`.ipynb_checkpoints`, `._x.ipynb`) and `__MACOSX`.
 `content` is the notebook's raw bytes, unparsed: a broken notebook is graded "invalid" later, so
@@ -21,7 +28,9 @@ corrupt zip member) and a Gradescope submission without a notebook still give a 
 empty content and the reason in `extra["error"]`. Zips are read in memory, never extracted; members
 named with `..` or an absolute path are ignored. A file name's bytes that are not UTF-8 appear as
 `\\xe9` in its id and file (plain text for every output); a zip whose names are flagged UTF-8 but
-are not is an unreadable zip.
+are not is an unreadable zip. An id that is a name inside a zip is marked
+`extra["named_inside_zip"] = "true"`: it says nothing about who the student is (a roster never
+matches it).
 
 Submissions sharing a student id are all kept: the second becomes `ID#2`, the third `ID#3`, with
 a warning. An id comes from LMS metadata (Gradescope, Canvas) or from the file's own place (a
@@ -36,6 +45,8 @@ for their sink (`autograder.reports.escape`).
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import re
 import zipfile
@@ -53,12 +64,19 @@ from autograder.grading.records import Submission
 DEFAULT_MAX_NOTEBOOK_BYTES = 50 * 2**20
 GRADESCOPE_METADATA = "submission_metadata.yml"
 NOTEBOOK_SUFFIX = ".ipynb"
+ZIP_SUFFIX = ".zip"
+OTTER_ZIP_MARKER = "__zip_filename__"
+"""The member otter's `grader.export()` writes into every zip it makes."""
 
 _GRADESCOPE_FOLDER = re.compile(r"submission_(?P<id>.+)")
 # <lastnamefirstname>[_late]_<userid>_<submissionid>_<original filename> (Canvas's convention)
 _CANVAS_MEMBER = re.compile(
     r"(?P<name>[^_]+?)(?P<late>_late)?_(?P<user>[0-9]+)_(?P<submission>[0-9]+)_(?P<original>.+)",
     re.IGNORECASE,
+)
+# <notebook stem>_<timestamp>.zip, the name `grader.export()` gives its zip
+_OTTER_EXPORT_NAME = re.compile(
+    r"(?P<stem>.+)_[0-9]{4}_[0-9]{2}_[0-9]{2}T[0-9]{2}_[0-9]{2}_[0-9]{2}_[0-9]+"
 )
 # Errors zipfile raises for a member it cannot read: bad CRC or header, corrupt deflate stream,
 # unsupported compression, encryption (RuntimeError), truncated archive, a local header's name
@@ -167,6 +185,8 @@ def _as_text(text: str) -> str:
 def _submission(file: str, read: _Read, who: _Identity, warnings: list[str]) -> _Found:
     file, who = _as_text(file), replace(who, student_id=_as_text(who.student_id))
     extra = dict(who.extra)
+    if who.named_inside_zip:
+        extra["named_inside_zip"] = "true"
     if read.error:
         extra["error"] = read.error
         warnings.append(f"{file}: {read.error}")
@@ -204,6 +224,10 @@ def _is_notebook(filename: str) -> bool:
     return filename.lower().endswith(NOTEBOOK_SUFFIX)
 
 
+def _is_zip(filename: str) -> bool:
+    return filename.lower().endswith(ZIP_SUFFIX)
+
+
 def _folder_student(parts: Sequence[str]) -> str:
     """Student id of a notebook at `parts` inside a submissions folder: the first folder's name,
     or the notebook's stem when it lies directly in the submissions folder."""
@@ -238,22 +262,75 @@ def _read_file(path: Path, limit: int) -> _Read:
 
 
 def _from_folder(folder: Path, limit: int, warnings: list[str]) -> list[_Found]:
-    """Every notebook under `folder`, sorted by path, hidden files and folders skipped."""
+    """Every notebook and zip under `folder`, sorted by path, hidden files and folders skipped; a
+    zip is its folder entry's upload (`_from_upload_zip`)."""
     relative: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = [d for d in dirnames if not _is_hidden([d])]
         here = Path(dirpath).relative_to(folder)
-        relative.extend(here / f for f in filenames if _is_notebook(f) and not _is_hidden([f]))
-    relative.sort(key=lambda rel: _natural_key(rel.as_posix()))
-    return [
-        _submission(
-            str(folder / rel),
-            _read_file(folder / rel, limit),
-            _Identity(_folder_student(rel.parts)),
-            warnings,
+        relative.extend(
+            here / f for f in filenames if (_is_notebook(f) or _is_zip(f)) and not _is_hidden([f])
         )
-        for rel in relative
-    ]
+    relative.sort(key=lambda rel: _natural_key(rel.as_posix()))
+    found = []
+    for rel in relative:
+        who = _Identity(_folder_student(rel.parts))
+        if _is_zip(rel.name):
+            found.extend(_from_upload_zip(folder / rel, str(folder / rel), who, limit, warnings))
+        else:
+            found.append(
+                _submission(str(folder / rel), _read_file(folder / rel, limit), who, warnings)
+            )
+    return found
+
+
+def _from_upload_zip(
+    path: Path, label: str, who: _Identity, limit: int, warnings: list[str]
+) -> list[_Found]:
+    """A zip in a folder: the upload of the student `who` (an LMS export belongs on the command
+    line, where its identities are read; here it only gets a warning)."""
+    read = _read_file(path, limit)
+    if read.error:
+        return [_submission(label, read, who, warnings)]
+    return _from_uploaded_bytes(read.content, label, who, limit, warnings)
+
+
+def _from_uploaded_bytes(
+    data: bytes, label: str, who: _Identity, limit: int, warnings: list[str]
+) -> list[_Found]:
+    """The notebooks of a zip a student uploaded (what `grader.export()` makes), all graded as
+    `who`'s; a zip that cannot be read or holds no notebook is one empty submission saying so."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            source = _Zip(archive, label, limit, warnings)
+            members = source.members()
+            if _is_gradescope(members) or _is_canvas(members):
+                warnings.append(
+                    f"{label}: looks like a Canvas or Gradescope export, graded as one upload of "
+                    f"{who.student_id!r}; give an export as an argument of its own"
+                )
+            return _from_upload(source, members, who)
+    except _MEMBER_ERRORS as error:
+        return [_submission(label, _Read(b"", f"cannot read the zip: {error}"), who, warnings)]
+
+
+def _is_gradescope(members: list[_Member]) -> bool:
+    return any(m.parts[-1] == GRADESCOPE_METADATA for m in members)
+
+
+def _is_canvas(members: list[_Member]) -> bool:
+    """Whether a notebook or zip is named the Canvas way (`doejane_123_456_x.ipynb`)."""
+    return any(_CANVAS_MEMBER.fullmatch(m.parts[-1]) for m in members if m.is_notebook or m.is_zip)
+
+
+def _from_upload(source: _Zip, members: list[_Member], who: _Identity) -> list[_Found]:
+    """Every notebook of an uploaded zip as `who`'s (numbered if several); none: one empty
+    submission saying so."""
+    notebooks = [m for m in members if m.is_notebook]
+    if not notebooks:
+        empty = _Read(b"", f"the zip holds no notebook ({NOTEBOOK_SUFFIX})")
+        return [_submission(source.label, empty, who, source.warnings)]
+    return [source.submission(m, who) for m in notebooks]
 
 
 @dataclass(frozen=True)
@@ -266,6 +343,10 @@ class _Member:
     @property
     def is_notebook(self) -> bool:
         return _is_notebook(self.parts[-1])
+
+    @property
+    def is_zip(self) -> bool:
+        return _is_zip(self.parts[-1])
 
 
 @dataclass(frozen=True)
@@ -307,6 +388,15 @@ class _Zip:
         file = self.display(member.info.filename)
         return _submission(file, self.read(member.info), who, self.warnings)
 
+    def submissions(self, member: _Member, who: _Identity) -> list[_Found]:
+        """A notebook member as `who`'s submission, or a zip member as `who`'s upload."""
+        if not member.is_zip:
+            return [self.submission(member, who)]
+        file, read = self.display(member.info.filename), self.read(member.info)
+        if read.error:
+            return [_submission(file, read, who, self.warnings)]
+        return _from_uploaded_bytes(read.content, file, who, self.limit, self.warnings)
+
 
 def _from_zip(path: Path, label: str, limit: int, warnings: list[str]) -> list[_Found]:
     """Gradescope export if it holds submission_metadata.yml, Canvas download if a notebook is
@@ -319,27 +409,53 @@ def _from_zip(path: Path, label: str, limit: int, warnings: list[str]) -> list[_
             if metadata:
                 shallowest = min(metadata, key=lambda m: len(m.parts))
                 return _from_gradescope(source, members, shallowest)
-            notebooks = [m for m in members if m.is_notebook]
-            if any(_CANVAS_MEMBER.fullmatch(m.parts[-1]) for m in notebooks):
+            if _is_canvas(members):
                 return _from_canvas(source, members)
-            return _from_plain_zip(source, notebooks)
+            if _is_otter_export(Path(label).stem, members):
+                return _from_upload(source, members, _Identity(Path(label).stem, plain_zip=label))
+            return _from_plain_zip(source, [m for m in members if m.is_notebook or m.is_zip])
     except (zipfile.BadZipFile, UnicodeDecodeError) as error:  # a name flagged UTF-8 that is not
         raise SubmissionsError(f"{label} is not a readable zip file: {error}") from error
 
 
-def _from_plain_zip(source: _Zip, notebooks: list[_Member]) -> list[_Found]:
-    """Notebooks named as in a folder; a top folder shared by all (`zip -r subs.zip subs/`) is the
-    root, so the zip of a folder gives the same students as the folder. The ids are names inside
-    the zip, except one equal to the zip's own stem (`bob.zip!bob.ipynb`)."""
-    paths = [m.parts for m in notebooks]
+def _is_otter_export(stem: str, members: list[_Member]) -> bool:
+    """Whether a zip is what `grader.export()` makes: it holds otter's marker file, or it is
+    named `<stem of its one notebook>_<timestamp>.zip`."""
+    if any(m.parts == (OTTER_ZIP_MARKER,) for m in members):
+        return True
+    notebooks = [m for m in members if m.is_notebook]
+    name = _OTTER_EXPORT_NAME.fullmatch(stem)
+    return (
+        name is not None
+        and len(notebooks) == 1
+        and PurePosixPath(notebooks[0].parts[-1]).stem == name["stem"]
+    )
+
+
+def _from_plain_zip(source: _Zip, entries: list[_Member]) -> list[_Found]:
+    """Notebooks (and uploaded zips) named as in a folder; a top folder shared by all
+    (`zip -r subs.zip subs/`) is the root, so the zip of a folder gives the same students as the
+    folder. The ids are names inside the zip, except one equal to the zip's own stem
+    (`bob.zip!bob.ipynb`)."""
+    paths = [m.parts for m in entries]
     shared_top = len({p[0] for p in paths}) == 1 and all(len(p) > 1 for p in paths)
     own_stem = Path(source.label).stem
-    found = []
-    for member in notebooks:
-        student_id = _folder_student(member.parts[1:] if shared_top else member.parts)
+    found, gradescope_folders = [], 0
+    for member in entries:
+        inside_root = member.parts[1:] if shared_top else member.parts
+        student_id = _folder_student(inside_root)
+        gradescope_folders += len(inside_root) > 1 and bool(
+            _GRADESCOPE_FOLDER.fullmatch(student_id)
+        )
         inside = student_id != own_stem
         who = _Identity(student_id, named_inside_zip=inside, plain_zip=source.label)
-        found.append(source.submission(member, who))
+        found.extend(source.submissions(member, who))
+    if gradescope_folders:
+        source.warnings.append(
+            f"{source.label}: {gradescope_folders} notebooks in submission_<id> folders but no "
+            f"{GRADESCOPE_METADATA} (a Gradescope export without its metadata?): their student "
+            "ids are the folder names, which name no student"
+        )
     return found
 
 
@@ -348,8 +464,8 @@ def _from_canvas(source: _Zip, members: list[_Member]) -> list[_Found]:
     found = []
     for member in members:
         file, filename = source.display(member.info.filename), member.parts[-1]
-        if not member.is_notebook:
-            source.warnings.append(f"{file}: ignored, not a notebook ({NOTEBOOK_SUFFIX})")
+        if not member.is_notebook and not member.is_zip:
+            source.warnings.append(f"{file}: ignored, not a notebook ({NOTEBOOK_SUFFIX}) or zip")
             continue
         match = _CANVAS_MEMBER.fullmatch(filename)
         if match is None:
@@ -365,7 +481,7 @@ def _from_canvas(source: _Zip, members: list[_Member]) -> list[_Found]:
                 "late": "true" if match["late"] else "false",
             }
             who = _Identity(match["user"], name=match["name"], extra=extra)
-        found.append(source.submission(member, who))
+        found.extend(source.submissions(member, who))
     return found
 
 
@@ -388,7 +504,7 @@ def _from_gradescope(source: _Zip, members: list[_Member], metadata: _Member) ->
         inside = member.parts[len(root) :] if member.parts[: len(root)] == root else member.parts
         if len(inside) > 1 and _GRADESCOPE_FOLDER.fullmatch(inside[0]):
             notebooks = folders.setdefault(inside[0], [])
-            notebooks.extend([member] if member.is_notebook else [])
+            notebooks.extend([member] if member.is_notebook or member.is_zip else [])
         elif member.is_notebook:
             file = source.display(member.info.filename)
             source.warnings.append(f"{file}: not in a submission_<id> folder of the export")
@@ -397,7 +513,8 @@ def _from_gradescope(source: _Zip, members: list[_Member], metadata: _Member) ->
     for folder in sorted(folders, key=_natural_key):
         folder_file = source.display(f"{prefix}{folder}/")
         who = _gradescope_identity(folder, entries.get(folder), folder_file, source.warnings)
-        found.extend(source.submission(m, who) for m in folders[folder])
+        for member in folders[folder]:
+            found.extend(source.submissions(member, who))
         if not folders[folder]:
             no_notebook = _Read(b"", f"the submission holds no notebook ({NOTEBOOK_SUFFIX})")
             found.append(_submission(folder_file, no_notebook, who, source.warnings))
@@ -475,6 +592,12 @@ def _gradescope_identity(
         extra["group"] = ",".join(
             _text(s, "sid") or _text(s, "email") or _text(s, "name") for s in others
         )
+        extra["submitters"] = json.dumps(
+            [{key: _text(s, key) for key in ("name", "email", "sid")} for s in submitters],
+            ensure_ascii=False,
+        )
+    if _text(first, "sid"):
+        extra["gradescope_sid"] = _text(first, "sid")
     student_id = _text(first, "sid") or _text(first, "email") or folder
     return _Identity(
         student_id, name=_text(first, "name"), email=_text(first, "email"), extra=extra

@@ -4,6 +4,8 @@
 - `lms.write_canvas_csv`, `lms.write_moodle_csv`: gradebook imports for Canvas and Moodle.
 - `feedback_html.write_feedback_pages`: one self-contained HTML page per student, and index.html.
 - `summary.write_summary`, `summary.summary_table`: summary.png, summary.md and a terminal table.
+- `unmatched.write_unmatched_csv`: unmatched.csv, the submitters matched to no roster student
+  (`matching.roll_call` makes a report's rows from a roster, `roster` reads one).
 
 `write_reports` writes them all (matplotlib loads only then, with `summary`).
 """
@@ -21,6 +23,7 @@ def write_reports(report: Report, out: Path) -> dict[str, Path]:
     from autograder.reports.grades_csv import write_grades_csv
     from autograder.reports.lms import write_canvas_csv, write_moodle_csv
     from autograder.reports.summary import write_summary
+    from autograder.reports.unmatched import write_unmatched_csv
 
     write_feedback_pages(report, out / "feedback")
     summary = write_summary(report, out)
@@ -28,6 +31,7 @@ def write_reports(report: Report, out: Path) -> dict[str, Path]:
         "grades": write_grades_csv(report, out / "grades.csv"),
         "canvas": write_canvas_csv(report, out / "canvas.csv"),
         "moodle": write_moodle_csv(report, out / "moodle.csv"),
+        "unmatched": write_unmatched_csv(report, out / "unmatched.csv"),
         "feedback": out / "feedback" / "index.html",
         "summary.png": summary.png,
         "summary.md": summary.markdown,

@@ -90,6 +90,8 @@ def _status_html(record: GradeRecord) -> str:
         "If you think this is our fault, contact the course staff.",
         "invalid": "Your submission could not be read as a Jupyter notebook, so it scored 0. "
         "Check that you submitted the .ipynb file.",
+        "missing": "We received no submission from you, so it scored 0. If you did submit, "
+        "contact the course staff.",
     }[record.status]
     details = f"<pre>{for_html(record.message)}</pre>" if record.message.strip() else ""
     return f'<div class="status"><p><strong>{for_html(words)}</strong></p>{details}</div>'

@@ -4,10 +4,11 @@ share: ordering, number and message formatting, status words, CSV rows."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from autograder.grading.records import GradeRecord
 from autograder.reports.escape import for_spreadsheet
+from autograder.reports.matching import Unmatched
 
 STATUS_WORDS = {
     "graded": "graded",
@@ -15,6 +16,7 @@ STATUS_WORDS = {
     "memory": "ran out of memory",
     "error": "could not be graded",
     "invalid": "not a readable notebook",
+    "missing": "nothing submitted",
 }
 """A few plain words per `records.STATUSES` entry, for students and gradebooks."""
 
@@ -23,12 +25,19 @@ STATUS_WORDS = {
 class Report:
     """A grading run as the writers see it: the records (input order), the points of each
     auto-graded question (the autograder zip's order), the assignment's title and how much
-    hidden-test detail students may see (grading.yml's `feedback.hidden_test_output`)."""
+    hidden-test detail students may see (grading.yml's `feedback.hidden_test_output`).
+
+    With a roster the records are its rows (`matching.roll_call`: `missing` rows included) and
+    `unmatched` the submitters matched to nobody; `canvas_assignment_id` and `moodle_identifier`
+    (a `lms_rows.MOODLE_IDENTIFIERS` key) shape the LMS files."""
 
     records: list[GradeRecord]
     points: dict[str, float]
     title: str
     hidden_test_output: str = "never"
+    unmatched: list[Unmatched] = field(default_factory=list)
+    canvas_assignment_id: str = ""
+    moodle_identifier: str = "email"
 
     @property
     def max_points(self) -> float:

@@ -1,7 +1,10 @@
 """The grading run at a glance: summary.png, summary.md and a plain-text table for the terminal.
 
 Statistics are over all submissions; a record not graded to the end counts with its total (the
-working parts' score; 0 for an invalid one), as in the gradebook. In summary.md the students'
+working parts' score; 0 for an invalid one), as in the gradebook. A roster student's `missing`
+row is no submission: counted apart, not in the statistics; summary.md then lists them, the
+submissions matched to no roster student and the rows left out of an LMS file
+(`reports.unmatched`). In summary.md the students'
 ids, names and messages are code spans (`escape.for_markdown`): shown, never live Markdown. The
 terminal table holds only the grader's words (question names, numbers).
 """
@@ -21,6 +24,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from autograder.grading.records import STATUSES, GradeRecord
 from autograder.reports.escape import for_markdown
 from autograder.reports.report import Report, by_student, format_points, one_line
+from autograder.reports.unmatched import markdown_lines
 
 _FULL_MARKS_TOLERANCE = 1e-9
 
@@ -71,9 +75,17 @@ def _number(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}"
 
 
+def submitted(records: Iterable[GradeRecord]) -> list[GradeRecord]:
+    """The records of submissions: every one but a roster student's `missing` row."""
+    return [r for r in records if r.status != "missing"]
+
+
 def _counts_line(records: list[GradeRecord]) -> str:
     counts = status_counts(records)
-    return f"{len(records)} submissions: " + ", ".join(f"{n} {s}" for s, n in counts.items())
+    missing = counts.pop("missing")
+    line = f"{len(records) - missing} submissions: "
+    line += ", ".join(f"{n} {s}" for s, n in counts.items())
+    return line + (f"; {missing} on the roster submitted nothing" if missing else "")
 
 
 def summary_table(report: Report) -> str:
@@ -81,7 +93,7 @@ def summary_table(report: Report) -> str:
     records = report.records
     rows = [
         (s.name, format_points(s.points), _number(s.mean), _number(s.median))
-        for s in score_stats(records, report.points)
+        for s in score_stats(submitted(records), report.points)
     ]
     rows.insert(0, ("question", "points", "mean", "median"))
     width = max(len(row[0]) for row in rows)
@@ -91,7 +103,7 @@ def summary_table(report: Report) -> str:
 
 
 def _markdown(records: list[GradeRecord], question_points: Mapping[str, float], title: str) -> str:
-    stats = score_stats(records, question_points)
+    stats = score_stats(submitted(records), question_points)
     total = stats[-1]
     lines = [
         f"# {title}: grading summary",
@@ -108,7 +120,7 @@ def _markdown(records: list[GradeRecord], question_points: Mapping[str, float], 
         full = "-" if s.full_marks is None else f"{100 * s.full_marks:.0f}%"
         row = [s.name, format_points(s.points), _number(s.mean), _number(s.median), full]
         lines.append("| " + " | ".join(row) + " |")
-    not_graded = [r for r in by_student(records) if r.status != "graded"]
+    not_graded = [r for r in by_student(submitted(records)) if r.status != "graded"]
     lines += ["", f"## Not graded to the end ({len(not_graded)})", ""]
     lines += [
         f"- {for_markdown(r.student_id)}{f' ({for_markdown(r.name)})' if r.name else ''}: "
@@ -159,10 +171,10 @@ def write_summary(report: Report, out_dir: Path | str) -> SummaryPaths:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = SummaryPaths(png=out_dir / "summary.png", markdown=out_dir / "summary.md")
-    fig = _figure(records, question_points, assignment_title)
+    fig = _figure(submitted(records), question_points, assignment_title)
     FigureCanvasAgg(fig)  # render with Agg, whatever pyplot's backend is
     fig.savefig(paths.png, dpi=120)
-    paths.markdown.write_text(
-        _markdown(records, question_points, assignment_title), encoding="utf-8"
-    )
+    markdown = _markdown(records, question_points, assignment_title)
+    markdown += "".join(f"{line}\n" for line in markdown_lines(report))
+    paths.markdown.write_text(markdown, encoding="utf-8")
     return paths

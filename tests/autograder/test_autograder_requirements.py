@@ -1,18 +1,31 @@
 """The grading image's pinned requirements (autograder.authoring.requirements)."""
 
+import ast
+import sys
+from importlib.metadata import packages_distributions
 from pathlib import Path
 
+import nbformat
 import pytest
+from packaging.utils import canonicalize_name
 
 from autograder.authoring.requirements import (
     GRADING_PACKAGES,
+    ROLE_FILES,
+    ROLES,
     TORCH_CPU_INDEX,
     RequirementsError,
     grading_requirements,
     read_pins,
+    role_file_text,
+    role_requirements,
+    unexplained_pins,
 )
+from autograder.config import load_config
+from autograder.paths import project_paths
 
 PINS = Path(__file__).resolve().parents[2] / "requirements.txt"
+PATHS = project_paths()
 
 
 def test_grading_requirements_are_the_projects_pins_for_grading_and_their_dependencies():
@@ -50,3 +63,72 @@ def test_read_pins_skips_comments_and_reports_bad_lines(tmp_path):
     pins.write_text("numpy==2.4.6\nnot a requirement ==\n")
     with pytest.raises(RequirementsError, match="requirements.txt:2"):
         read_pins(pins)
+
+
+@pytest.mark.parametrize("role", ROLE_FILES)
+def test_each_roles_committed_file_is_the_one_the_build_writes(role):
+    python = load_config(PATHS.config_file).python_version
+    committed = PATHS.role_requirements(role)
+    assert committed.read_text(encoding="utf-8") == role_file_text(role, PINS, python), (
+        f"{committed} is out of date: run `autograder build` and commit it"
+    )
+
+
+def test_roles_share_the_locks_versions_and_the_lock_holds_nothing_unexplained():
+    pins = read_pins(PINS)
+    for role in ROLES:
+        lines = role_requirements(role, PINS, "3.11")
+        assert lines[0] == TORCH_CPU_INDEX
+        assert set(lines[1:]) <= set(pins.values()), role
+    student = set(role_requirements("student", PINS, "3.11"))
+    grader = set(role_requirements("grader", PINS, "3.11"))
+    assert {"numpy", "torch", "otter-grader", "scikit-learn"} <= {
+        line.split("==")[0].lower() for line in student & grader
+    }
+    assert unexplained_pins(PINS, "3.11") == []
+
+
+def test_the_student_environment_has_a_notebook_front_end_and_no_developer_tools():
+    names = {line.split("==")[0].lower() for line in role_requirements("student", PINS, "3.11")}
+    assert {"jupyterlab", "torch", "otter-grader", "matplotlib"} <= names
+    assert not names & {"pytest", "pytest-xdist", "ruff", "dask", "distributed"}
+
+
+def _imported_modules(source: str) -> set[str]:
+    tree = ast.parse(source)
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module.split(".")[0])
+    return found
+
+
+def test_the_student_environment_has_everything_the_student_notebooks_import():
+    """Each module a student notebook or the shipped nncheck imports comes from the standard
+    library, the assignment folder, or a distribution in the student requirements."""
+    modules = set()
+    for notebook in PATHS.assignments.glob("*/*.ipynb"):
+        for cell in nbformat.read(notebook, as_version=4).cells:
+            if cell.cell_type == "code":
+                modules |= _imported_modules(
+                    "\n".join(
+                        line
+                        for line in cell.source.splitlines()
+                        if not line.lstrip().startswith(("%", "!"))
+                    )
+                )
+    for module in (PATHS.root / "nncheck").glob("*.py"):
+        modules |= _imported_modules(module.read_text(encoding="utf-8"))
+    student = {
+        canonicalize_name(line.split("==")[0])
+        for line in role_requirements("student", PINS, "3.11")[1:]
+    }
+    distributions = packages_distributions()
+    missing = {
+        module: distributions.get(module)
+        for module in modules - sys.stdlib_module_names - {"nncheck"}
+        if not {canonicalize_name(d) for d in distributions.get(module, [])} & student
+    }
+    assert not missing, f"imported by student notebooks but not in the student role: {missing}"

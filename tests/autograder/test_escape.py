@@ -11,7 +11,10 @@ from autograder.grading.records import GradeRecord, QuestionRecord
 from autograder.grading.records import TestRecord as _TestRecord  # not a pytest class
 from autograder.reports import write_reports
 from autograder.reports.escape import for_html, for_markdown, for_spreadsheet, for_terminal
+from autograder.reports.lms_rows import canvas_rows, moodle_rows
+from autograder.reports.matching import Unmatched, missing_record
 from autograder.reports.report import Report
+from autograder.reports.roster import Student
 
 POINTS = {"q_a": 8.0, "q_b": 10.0}
 TITLE = "Optimisers"
@@ -40,7 +43,8 @@ RAW_CONTROLS = ("\x1b", "\x07", "\r", "\x9b", "\x85", "\u202e")
 
 
 def _hostile_record(i, text):
-    """A record whose every student-controlled field is `text`; scores that go negative."""
+    """A record whose every student-controlled field is `text`; scores that go negative (one
+    with a hostile identity, one with a plain one, which reaches the LMS files)."""
     return GradeRecord(
         file=f"{text}.ipynb",
         student_id=f"{text}" if i % 2 else f"{text}#{i}",
@@ -48,7 +52,10 @@ def _hostile_record(i, text):
         message=f"{text}\nHint: {text}",
         questions=(
             QuestionRecord(
-                "q_a", -2.5 if i == 1 else 4, 8, (_TestRecord(text, False, False, text),)
+                "q_a",
+                -2.5 if i in (1, len(HOSTILE)) else 4,
+                8,
+                (_TestRecord(text, False, False, text),),
             ),
         ),
         content_hash="c" * 64,
@@ -69,7 +76,12 @@ def outputs(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     records = [_hostile_record(i, text) for i, text in enumerate(HOSTILE)]
     records.append(_hostile_record(len(HOSTILE), "Plain Name"))
-    report = Report(records, POINTS, TITLE, "always")
+    records += [missing_record(Student(id=f"{t}!", name=t, email=t)) for t in HOSTILE]
+    unmatched = [
+        Unmatched(r, r.student_id, r.name, r.email, f"on no roster line: tried email {r.email!r}")
+        for r in records[: len(HOSTILE)]
+    ]
+    report = Report(records, POINTS, TITLE, "always", unmatched=unmatched)
     return write_reports(report, out), report
 
 
@@ -129,7 +141,13 @@ def test_no_csv_text_cell_starts_a_formula_and_numbers_stay_numbers(outputs, nam
     files, report = outputs
     rows = _rows(files[name])
     header, body = rows[0], rows[2:] if name == "canvas" else rows[1:]
-    assert len(body) == len(report.records)  # one row each: no newline split a row
+    written = {
+        "grades": report.records,
+        # an identity the guard would change is left out of an LMS file (and listed)
+        "canvas": canvas_rows(report.by_student).rows,
+        "moodle": moodle_rows(report.by_student, report.moodle_identifier).rows,
+    }[name]
+    assert len(body) == len(written) > 0  # one row each: no newline split a row
     numbers = [header.index(column) for column in NUMBER_COLUMNS[name]]
     for row in rows:
         for i, cell in enumerate(row):
@@ -173,11 +191,18 @@ def test_summary_markdown_has_only_our_headings_and_no_live_student_markdown(out
     files, report = outputs
     text = files["summary.md"].read_text(encoding="utf-8")
     live, plain = _live_markdown(text)
-    assert [kind for kind, _ in live] == ["heading_open", "heading_open"]  # ours, below
-    assert [line for line in text.splitlines() if line.startswith("#")] == [
+    headings = [
         f"# {TITLE}: grading summary",
-        f"## Not graded to the end ({sum(r.status != 'graded' for r in report.records)})",
+        "## Not graded to the end (",
+        f"## Matched to no roster student, in no LMS file ({len(HOSTILE)};",
+        f"## On the roster, nothing submitted ({len(HOSTILE)})",
+        "## Left out of canvas.csv (",
+        "## Left out of moodle.csv (",
     ]
+    assert [kind for kind, _ in live] == ["heading_open"] * len(headings)  # ours, below
+    found = [line for line in text.splitlines() if line.startswith("#")]
+    assert len(found) == len(headings)
+    assert all(line.startswith(h) for line, h in zip(found, headings, strict=True)), found
     assert "](" not in plain and "<" not in plain and "http" not in plain
     assert not any(c in text for c in RAW_CONTROLS)
     assert "`[link](http://x)`" in text and "`\\x1b]0;pwned\\x07" in text
@@ -200,7 +225,7 @@ class _Tags(html.parser.HTMLParser):
 def test_feedback_pages_hold_no_student_markup(outputs):
     files, _ = outputs
     pages = sorted(files["feedback"].parent.glob("*.html"))
-    assert len(pages) == len(HOSTILE) + 2  # every student and the index
+    assert len(pages) == 2 * len(HOSTILE) + 2  # every student (submitted or missing), the index
     for page in pages:
         text = page.read_text(encoding="utf-8")
         parsed = _Tags(text)

@@ -90,6 +90,7 @@ def test_grades_csv_has_one_row_per_student_sorted_with_every_score(records, tmp
     rows = _read_csv(write_grades_csv(Report(records, POINTS, TITLE), tmp_path / "grades.csv"))
     assert rows[0] == [
         "student_id", "name", "email", "file", "q_a", "q_b", "total", "max", "status", "message",
+        "matched_by",
     ]  # fmt: skip
     assert [r[0] for r in rows[1:]] == ["s01", "s02", "s03", "s10"]
     by_id = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
@@ -106,7 +107,8 @@ def test_grades_csv_keeps_rows_on_one_line_and_defuses_formulas(records, tmp_pat
     records.append(_record("s04", "error", [], message='=HYPERLINK("http://x")\r\nboom'))
     path = write_grades_csv(Report(records, POINTS, TITLE), tmp_path / "grades.csv")
     assert len(path.read_text(encoding="utf-8").splitlines()) == 1 + len(records)
-    assert _read_csv(path)[4][-1] == '\'=HYPERLINK("http://x") | boom'
+    header, *rows = _read_csv(path)
+    assert rows[3][header.index("message")] == '\'=HYPERLINK("http://x") | boom'
 
 
 def test_grades_csv_writes_fractional_points_without_float_noise(tmp_path):
@@ -118,33 +120,41 @@ def test_grades_csv_writes_fractional_points_without_float_noise(tmp_path):
 # Canvas and Moodle
 
 
-def test_canvas_csv_header_points_possible_row_and_ids(records, tmp_path):
+def test_canvas_csv_header_points_possible_row_and_only_real_canvas_identities(records, tmp_path):
     path = write_canvas_csv(Report(records, POINTS, TITLE), tmp_path / "canvas.csv")
     lines = path.read_text(encoding="utf-8").splitlines()
     assert lines[0] == 'Student,ID,SIS User ID,SIS Login ID,Section,"Optimisers, from scratch"'
     assert lines[1] == "    Points Possible,,,,,18"
     rows = _read_csv(path)[2:]
-    assert rows == [
-        ["Ada King Lovelace", "s01", "", "", "", "13"],
-        ["Müller, Jörg", "s02", "", "", "", "4"],
-        ["s03", "s03", "", "", "", "0"],
-        ["Plato", "9001", "SIS10", "", "Tue", "18"],
-    ]
+    assert rows == [["Plato", "9001", "SIS10", "", "Tue", "18"]]  # the others: file names only
+
+
+def test_canvas_csv_assignment_id_in_the_header(records, tmp_path):
+    report = Report(records, POINTS, TITLE, canvas_assignment_id="4711")
+    path = write_canvas_csv(report, tmp_path / "canvas.csv")
+    assert _read_csv(path)[0][5] == "Optimisers, from scratch (4711)"
 
 
 def test_moodle_csv_columns_names_and_feedback(records, tmp_path):
     rows = _read_csv(write_moodle_csv(Report(records, POINTS, TITLE), tmp_path / "moodle.csv"))
     assert rows[0] == [
-        "First name", "Last name", "ID number", "Email address",
+        "First name", "Last name", "Email address",
         f"Assignment: {TITLE} (Real)", f"Feedback: {TITLE}",
     ]  # fmt: skip
-    assert [r[2] for r in rows[1:]] == ["s01", "s02", "s03", "s10"]
-    by_id = {r[2]: r for r in rows[1:]}
-    assert by_id["s01"][:4] == ["Ada King", "Lovelace", "s01", "ada@example.org"]
-    assert by_id["s01"][4:] == ["13", "13/18 points; graded"]
-    assert by_id["s02"][4:] == ["4", "4/18 points; ran out of time"]
-    assert by_id["s03"][:2] == ["", ""] and by_id["s03"][4] == "0"
-    assert by_id["s10"][:2] == ["Plato", ""]
+    assert [r[2] for r in rows[1:]] == ["ada@example.org", "jörg@example.org"]
+    by_email = {r[2]: r for r in rows[1:]}
+    assert by_email["ada@example.org"] == [
+        "Ada King", "Lovelace", "ada@example.org", "13", "13/18 points; graded",
+    ]  # fmt: skip
+    assert by_email["jörg@example.org"][:2] == ["Jörg", "Müller"]  # "Last, First" as Canvas
+    assert by_email["jörg@example.org"][3:] == ["4", "4/18 points; ran out of time"]
+
+
+def test_moodle_csv_by_idnumber_leaves_out_rows_without_one(records, tmp_path):
+    report = Report(records, POINTS, TITLE, moodle_identifier="idnumber")
+    rows = _read_csv(write_moodle_csv(report, tmp_path / "moodle.csv"))
+    assert rows[0][2] == "ID number"
+    assert rows[1:] == [["Plato", "", "SIS10", "18", "18/18 points; graded"]]
 
 
 # feedback pages
@@ -262,10 +272,12 @@ def test_summary_markdown_and_png(records, tmp_path):
     assert "| q_a | 8 | 5.00 | 6.00 | 50% |" in markdown
     assert "| q_b | 10 | 3.75 | 2.50 | 25% |" in markdown
     assert "| total | 18 | 8.75 | 8.50 | 25% |" in markdown
-    not_graded = markdown.split("## Not graded to the end (2)")[1]
+    not_graded = markdown.split("## Not graded to the end (2)")[1].split("\n## ")[0]
     assert "s02" in not_graded and "timed out after 60 s | in cell 7" in not_graded
     assert "s03" in not_graded and "not a notebook: Expecting value" in not_graded
     assert "s01" not in not_graded and "s10" not in not_graded
+    left_out = markdown.split("## Left out of canvas.csv (3)")[1].split("\n## ")[0]
+    assert all(f"`{s}`: no Canvas identity" in left_out for s in ("s01", "s02", "s03"))
     with Image.open(paths.png) as image:
         assert image.format == "PNG"
         width, height = image.size

@@ -1,5 +1,6 @@
 """autograder.grading.submissions: who each notebook in the grade command's arguments belongs to."""
 
+import json
 import os
 from pathlib import Path
 
@@ -101,11 +102,20 @@ def test_gradescope_export(tmp_path, root):
     alice = subs["0042"]
     assert (alice.file, alice.content) == (f"{export}!{root}submission_1001/hw1.ipynb", b"alice")
     assert (alice.name, alice.email) == ("Alice Liddell", "alice@example.edu")
-    assert alice.extra == {"submission_id": "1001", "gradescope_folder": "submission_1001"}
+    assert alice.extra == {
+        "submission_id": "1001",
+        "gradescope_folder": "submission_1001",
+        "gradescope_sid": "0042",
+    }
 
     group = subs["bob@example.edu"]
     assert group.name == "Bob Builder"
     assert group.extra["group"] == "7,dan@example.edu"
+    assert json.loads(group.extra["submitters"]) == [
+        {"name": "Bob Builder", "email": "bob@example.edu", "sid": ""},
+        {"name": "Carol Danvers", "email": "carol@example.edu", "sid": "7"},
+        {"name": "Dan Brown", "email": "dan@example.edu", "sid": ""},
+    ]
 
     empty = subs["99"]
     assert (empty.file, empty.content) == (f"{export}!{root}submission_1003/", b"")

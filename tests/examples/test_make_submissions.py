@@ -6,7 +6,14 @@ import pytest
 
 from autograder.config import load_config
 from autograder.grading.records import STATUSES
-from examples.make_submissions import DEFAULT_OUT, ROOT, assignment_names, plan, write_submissions
+from examples.make_submissions import (
+    DEFAULT_OUT,
+    ROOT,
+    ROSTER_FILE,
+    assignment_names,
+    plan,
+    write_submissions,
+)
 from tests.build_once import built
 
 NAMES = assignment_names()
@@ -24,6 +31,8 @@ def test_regenerating_gives_the_committed_bytes(name, tmp_path):
     assert sorted(fresh) == sorted(committed), f"students differ: run {REGENERATE} {name}"
     changed = sorted(file for file in fresh if fresh[file] != committed[file])
     assert not changed, f"{changed} differ from a fresh run: run {REGENERATE} {name}"
+    roster = (tmp_path / name / ROSTER_FILE).read_bytes()
+    assert roster == (DEFAULT_OUT / name / ROSTER_FILE).read_bytes(), f"run {REGENERATE} {name}"
 
 
 @pytest.mark.parametrize("name", NAMES)

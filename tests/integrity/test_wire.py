@@ -49,7 +49,7 @@ def _no_refs(node):
 
 
 def _decode(node, arrays=()):
-    return Decoder(list(arrays), _no_refs, _no_refs).decode(node)
+    return Decoder(list(arrays), _no_refs).decode(node)
 
 
 def _npz(**entries) -> bytes:

@@ -180,6 +180,7 @@ class MutantRunner:
         self._manager: KernelManager | None = None
         self._client: Any = None
         self._baseline: Grade | None = None
+        self._verdicts: dict[str, Verdict] = {}
 
     @classmethod
     def for_dist(cls, dist_dir: Path, timeout: float = 300.0) -> MutantRunner:
@@ -281,6 +282,7 @@ class MutantRunner:
         return self._baseline
 
     def judge(self, mutant: Mutant) -> Verdict:
-        """Grade `mutant` and compare with the baseline."""
-        grade = self.grade(mutant)
-        return Verdict(mutant, self.baseline, grade)
+        """Grade `mutant` (once) and compare with the baseline."""
+        if mutant.id not in self._verdicts:
+            self._verdicts[mutant.id] = Verdict(mutant, self.baseline, self.grade(mutant))
+        return self._verdicts[mutant.id]

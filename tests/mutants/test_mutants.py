@@ -1,6 +1,7 @@
 """Every catalogued mutant loses points under the assignment's real tests (otter's runner, one
 kernel per assignment), and the feedback names the mistake where the catalogue knows it; every
-catalogued equivalent answer (a right answer written another way) scores full marks.
+catalogued equivalent answer (a right answer written another way) scores full marks; and
+`autograder grade` gives every mutant, test case by test case, the verdicts of that one process.
 
 One class per assignment (tests/scheduling.py): the worker that runs it starts that assignment's
 kernel. Assignments whose solutions/NAME does not exist yet are skipped.
@@ -13,7 +14,8 @@ import pytest
 
 from tests.build_once import AssignmentMissing, built
 from tests.mutants.catalogue import Mutant, catalogue_names, load_catalogue, load_equivalents
-from tests.mutants.runner import MutantRunner
+from tests.mutants.runner import Grade, MutantRunner
+from tests.mutants.through_grade import BASELINE, grade_catalogue, notebook_stem, verdicts
 from tests.scheduling import classes_per_assignment
 
 pytestmark = pytest.mark.slow
@@ -91,6 +93,31 @@ class MutantCatalogue:
         assert verdict.grade.score == verdict.baseline.score, (
             f"a right answer written another way loses points\n{verdict.explain()}"
         )
+
+    def test_autograder_grade_gives_every_mutant_the_verdicts_of_one_process(
+        self, runner_for: Callable[[str], MutantRunner], tmp_path
+    ) -> None:
+        """The referee is transparent: across the wire, under the course's limits, each test
+        case of each mutant passes or fails as it does under otter's runner in one process."""
+        runner = runner_for(self.assignment)
+        mutants = load_catalogue(self.assignment)
+        records = grade_catalogue(self.assignment, built(self.assignment), mutants, tmp_path)
+        one_process: dict[str, Grade] = {BASELINE: runner.baseline}
+        one_process |= {notebook_stem(m): runner.judge(m).grade for m in mutants}
+        differences = []
+        for stem, grade in one_process.items():
+            record = records[stem]
+            expected = {key: case.passed for key, case in grade.cases().items()}
+            got = verdicts(record)
+            if got != expected:
+                messages = {(q.name, t.name): t.message for q in record.questions for t in q.tests}
+                differ = [k for k in expected.keys() | got.keys() if expected.get(k) != got.get(k)]
+                differences += [
+                    f"{stem} {k}: one process {expected.get(k)}, autograder {got.get(k)} "
+                    f"({record.status}: {record.message}; {messages.get(k, '')[:300]!r})"
+                    for k in sorted(differ)
+                ]
+        assert not differences, "\n".join(differences)
 
 
 globals().update(classes_per_assignment(MutantCatalogue, catalogue_names()))

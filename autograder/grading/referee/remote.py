@@ -2,9 +2,13 @@
 
 A test gets `RemoteNamespace` as the notebook's globals. Plain values (numbers, strings, arrays,
 containers of them, tensors by value) arrive as real, trusted objects; anything else as a
-`RemoteObject` whose attributes, items and calls are requests to the student's process. A call
-works by copy-restore: arguments travel by value and what the student's function did to them
-(in-place updates) is copied back into the referee's objects.
+`RemoteObject` whose attributes, items and calls are requests to the student's process.
+Mutable data keeps one identity on both sides (see wire/mirror.py): what the student's code does
+to an argument, to a result or to an object kept from an earlier call reaches the referee's
+object, as it would in one process. Only data and the student's own objects are sent to the
+student's process: a function of the referee's is refused (a library function such as `np.tanh`
+travels by name and the student's process uses its own), so nothing of the answer key can be
+called, or kept, from there.
 """
 
 from __future__ import annotations
@@ -20,8 +24,9 @@ import numpy as np
 
 from autograder.errors import AutograderError
 from autograder.grading.sandbox.cputime import Deadline
-from autograder.grading.wire.frames import PeerGone, WireError
-from autograder.grading.wire.rpc import Peer, RemoteError, restore_call
+from autograder.grading.wire.frames import PeerGone, WireError, recv_frame
+from autograder.grading.wire.library import library_name
+from autograder.grading.wire.rpc import Peer, RemoteError, remote_error
 
 _BUILTIN_ERRORS = {
     name: cls
@@ -46,30 +51,24 @@ class RefereePeer(Peer):
     """Talks to the student's process `pid`; interrupts it at the deadline, then kills it."""
 
     def __init__(self, sock: socket.socket, pid: int, grace: float = 5.0) -> None:
-        super().__init__(sock)
+        super().__init__(sock, sign=1)
         self.pid, self.grace = pid, grace
         self.stopped: str = ""
         self.timed_out = False
         self._deadline: Deadline | None = None
-        self.active: list[tuple[list, dict]] = []  # our arguments of the calls in progress
-        self.memo = {}
+        self.deadline: float | None = None
         self._scenarios: dict[Any, RemoteCallable] = {}  # by code object
-
-    def handle(self, op: str, header: dict, decode: Any) -> Any:
-        """A callback from student code; first copy in what the student did to the arguments
-        of the call in progress, so closures over them see it, as they would in one process."""
-        if op == "call" and "sync" in header and self.active:
-            synced = decode(header["sync"])
-            if isinstance(synced, list) and len(synced) == 2:
-                restore_call(*self.active[-1], synced[0], synced[1])
-        return super().handle(op, header, decode)
 
     def encode_other(self, value: Any) -> dict:
         if isinstance(value, RemoteObject):
             return {"$ref": value._ident}
-        if callable(value):
-            return {"$cb": self.export(value)}
-        raise TypeError(f"a {type(value).__name__} cannot be passed to the student's code")
+        name = library_name(value)
+        if name is not None:
+            return {"$lib": name}
+        raise TypeError(
+            f"a {type(value).__name__} of the test's cannot be passed to the student's code: "
+            "pass data, or the student's own objects"
+        )
 
     def decode_ref(self, node: dict) -> Any:
         ident = node.get("$ref")
@@ -109,6 +108,22 @@ class RefereePeer(Peer):
         if step == Deadline.KILLED:
             self.stopped = "your code did not stop at the time limit and was ended"
             raise StudentCodeStopped(self.stopped)
+
+    def request(self, op: str, fields: dict, values: dict) -> dict:
+        """Send request `op`; wait (to the deadline) for the reply; return its decoded fields."""
+        self.send({"op": op, **fields}, values)
+        while True:
+            try:
+                header, arrays = recv_frame(self.sock, self.deadline)
+            except TimeoutError:
+                self.on_timeout()
+                continue
+            decoded = self.receive(header, arrays)  # what changed counts even if it raised
+            if "raise" in header:
+                raise remote_error(header)
+            if "reply" not in decoded:
+                raise WireError("the student's process may only reply")
+            return decoded
 
     def ask(self, op: str, fields: dict, values: dict | None = None) -> dict:
         """A request on behalf of a test: student errors re-raised, a dead peer reported."""
@@ -201,15 +216,7 @@ class RemoteCallable(RemoteObject):
     __slots__ = ()
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        target = {"target": {"$ref": self._ident}}
-        self._peer.active.append((list(args), kwargs))
-        try:
-            answer = self._peer.ask("call", target, {"args": list(args), "kwargs": kwargs})
-        finally:
-            self._peer.active.pop()
-        after_args, after_kwargs = answer.get("after", ([], {}))
-        restore_call(list(args), kwargs, after_args, after_kwargs)
-        return answer["reply"]
+        return self._ask("call", None, {"args": args, "kwargs": tuple(kwargs.items())})
 
 
 class RemoteNamespace(MutableMapping):

@@ -9,7 +9,11 @@ with tagged objects:
   `{"$a": i}` ndarray, `{"$s": i}` NumPy scalar, `{"$tensor": i, "rg": bool}` torch tensor (by
   value: the graph does not travel), `{"$rng": state}` NumPy Generator (PCG64) by value,
   `{"$ref": id, "type": "...", "callable": bool}` an object that stays in the student's process,
-  `{"$cb": id}` a function of the referee the student's code may call back.
+  `{"$lib": "numpy.tanh"}` a library function, looked up by name where it arrives (library.py).
+
+With a `Mirror` (see mirror.py) mutable values keep their identity: a dict, list (`{"$l": [...]}`),
+ndarray (with `"ro": true` when read-only) or Generator carries `"m": id`, and one the other side
+already has travels as `{"$m": id}`.
 
 Decoding builds only those types; arrays must be numeric or boolean. Anything else is an error.
 """
@@ -28,13 +32,13 @@ from typing import Any
 import numpy as np
 
 from autograder.errors import AutograderError
+from autograder.grading.wire.mirror import ARRAY_KINDS, Mirror, mirrored
 
 MAX_FRAME_BYTES = 512 * 2**20
 MAX_HEADER_BYTES = 8 * 2**20
 MAX_NODES = 2_000_000
 MAX_DEPTH = 64
 MAX_INT_DIGITS = 4000
-_ARRAY_KINDS = "biufc"
 
 
 class WireError(AutograderError, ValueError):
@@ -50,28 +54,54 @@ def _torch() -> Any:
 
 
 def _numeric(array: np.ndarray) -> np.ndarray:
-    if array.dtype.kind not in _ARRAY_KINDS or array.dtype.fields is not None:
+    if array.dtype.kind not in ARRAY_KINDS or array.dtype.fields is not None:
         raise WireError(f"arrays must be numeric or boolean, got dtype {array.dtype}")
     return array
 
 
 class Encoder:
-    """Turns a value into JSON + arrays; `fallback(value)` encodes anything else (or raises)."""
+    """Turns a value into JSON + arrays; `fallback(value)` encodes anything else (or raises).
 
-    def __init__(self, fallback: Callable[[Any], dict], *, keep: list | None = None) -> None:
-        """`keep`: tag dicts with their identity, and keep them alive in `keep` (so an id is
-        never reused for another dict while the other side may still refer to it)."""
+    With `mirror`, mutable values travel with their shared id (new ones get one), and one the
+    other side already has as `{"$m": id}`; `sync()` encodes those that changed since."""
+
+    def __init__(self, fallback: Callable[[Any], dict], *, mirror: Mirror | None = None) -> None:
         self.arrays: list[np.ndarray] = []
         self._fallback = fallback
-        self._keep = keep
+        self._mirror = mirror
 
     def _array(self, array: np.ndarray) -> int:
         self.arrays.append(np.array(array, copy=True, subok=False))
         return len(self.arrays) - 1
 
+    def sync(self) -> list:
+        """Full nodes of the mirrored objects whose state the other side has not seen."""
+        mirror = self._mirror
+        if mirror is None:
+            return []
+        return [self._full(obj, mirror.shared_id(obj), 0) for obj in mirror.changed()]
+
     def encode(self, value: Any, depth: int = 0) -> Any:
         if depth > MAX_DEPTH:
             raise WireError("value nested too deeply")
+        if self._mirror is not None and mirrored(value):
+            sid = self._mirror.shared_id(value)
+            if sid is not None:
+                return {"$m": sid}
+            return self._full(value, self._mirror.allocate(value), depth)
+        return self._value(value, depth)
+
+    def _full(self, value: Any, sid: Any, depth: int) -> dict:
+        node = self._value(value, depth)
+        if type(value) is list:
+            node = {"$l": node}
+        elif isinstance(value, np.ndarray) and not value.flags.writeable:
+            node["ro"] = True
+        node["m"] = sid
+        self._mirror.remember(sid)
+        return node
+
+    def _value(self, value: Any, depth: int) -> Any:
         kind = type(value)
         if value is None or kind in (bool, str):
             return value
@@ -85,19 +115,17 @@ class Encoder:
             items = [self.encode(v, depth + 1) for v in value]
             return items if kind is list else {"$t": items}
         if kind is dict:
-            pairs = [
-                [self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()
-            ]
-            if self._keep is None:
-                return {"$d": pairs}
-            self._keep.append(value)
-            return {"$d": pairs, "i": id(value)}
-        if isinstance(value, np.ndarray) and value.dtype.kind in _ARRAY_KINDS:
+            return {
+                "$d": [
+                    [self.encode(k, depth + 1), self.encode(v, depth + 1)] for k, v in value.items()
+                ]
+            }
+        if isinstance(value, np.ndarray) and value.dtype.kind in ARRAY_KINDS:
             return {"$a": self._array(value)}
-        if isinstance(value, np.generic) and value.dtype.kind in _ARRAY_KINDS:
+        if isinstance(value, np.generic) and value.dtype.kind in ARRAY_KINDS:
             return {"$s": self._array(np.asarray(value))}
         if isinstance(value, np.random.Generator) and type(value.bit_generator).__name__ == "PCG64":
-            return {"$rng": self.encode(value.bit_generator.state, depth + 1)}
+            return {"$rng": Encoder(self._fallback).encode(value.bit_generator.state, depth + 1)}
         torch = _torch()
         if torch is not None and isinstance(value, torch.Tensor) and value.layout == torch.strided:
             data = value.detach().cpu()
@@ -108,23 +136,27 @@ class Encoder:
 
 
 class Decoder:
-    """Turns JSON + arrays back into values; `on_ref`/`on_callback` build the proxies."""
+    """Turns JSON + arrays back into values; `on_ref` builds the proxies of `$ref` objects.
+
+    With `mirror`, a node with `"m": id` updates the object with that id in place (or becomes a
+    new one) and `{"$m": id}` is that object; an id neither side gave out is refused."""
 
     def __init__(
         self,
         arrays: list[np.ndarray],
         on_ref: Callable[[dict], Any],
-        on_callback: Callable[[dict], Any],
-        memo: dict[int, dict] | None = None,
+        mirror: Mirror | None = None,
     ) -> None:
         self._arrays = arrays
-        self._on_ref, self._on_callback = on_ref, on_callback
-        self._memo = memo
+        self._used: set[int] = set()
+        self._on_ref = on_ref
+        self._mirror = mirror
         self._nodes = 0
 
     def _array(self, index: Any) -> np.ndarray:
-        if type(index) is not int or not 0 <= index < len(self._arrays):
+        if type(index) is not int or not 0 <= index < len(self._arrays) or index in self._used:
             raise WireError("bad array reference")
+        self._used.add(index)
         return self._arrays[index]
 
     def decode(self, node: Any, depth: int = 0) -> Any:
@@ -139,15 +171,13 @@ class Decoder:
         if kind is not dict or len(node) not in (1, 2, 3):
             raise WireError("malformed value")
         tag = next((k for k in node if k.startswith("$")), None)
+        if "m" in node or tag in ("$m", "$l"):
+            return self._mirrored(tag, node, depth)
         body = node.get(tag)
         if tag == "$t":
             return tuple(self.decode(v, depth + 1) for v in self._list(body))
         if tag == "$d":
-            pairs = [self._list(p) for p in self._list(body)]
-            if any(len(p) != 2 for p in pairs):
-                raise WireError("malformed dict")
-            decoded = {self._key(k, depth): self.decode(v, depth + 1) for k, v in pairs}
-            return self._same_dict(node.get("i"), decoded)
+            return dict(self._pairs(body, depth))
         if tag == "$a":
             return self._array(body)
         if tag == "$s":
@@ -167,26 +197,77 @@ class Decoder:
             return self._tensor(self._array(body), bool(node.get("rg")))
         if tag == "$rng":
             return self._generator(self.decode(body, depth + 1))
-        if tag == "$ref":
+        if tag in ("$ref", "$lib"):
             return self._on_ref(node)
-        if tag == "$cb":
-            return self._on_callback(node)
         raise WireError(f"unknown value tag {tag!r}")
 
-    def _same_dict(self, ident: Any, decoded: dict) -> dict:
-        """The dict the other side sent before under the same identity, updated; else `decoded`.
+    def _pairs(self, body: Any, depth: int) -> list[tuple[Any, Any]]:
+        pairs = [self._list(p) for p in self._list(body)]
+        if any(len(p) != 2 for p in pairs):
+            raise WireError("malformed dict")
+        return [(self._key(k, depth), self.decode(v, depth + 1)) for k, v in pairs]
 
-        Keeps `d is d` true across calls for a dict that stays one object on the other side.
-        """
-        if self._memo is None or type(ident) is not int:
-            return decoded
-        known = self._memo.get(ident)
-        if known is None:
-            self._memo[ident] = decoded
-            return decoded
-        known.clear()
-        known.update(decoded)
-        return known
+    # -- values with an identity (see mirror.py) ------------------------------------------------
+    def _mirrored(self, tag: Any, node: dict, depth: int) -> Any:
+        mirror = self._mirror
+        sid = node.get("$m", node.get("m"))
+        if mirror is None or type(sid) is not int or sid == 0:
+            raise WireError("malformed object identity")
+        if tag == "$m":
+            if len(node) != 1 or not mirror.known(sid):
+                raise WireError("unknown object identity")
+            return mirror.objects[sid]
+        if not mirror.known(sid) and mirror.ours(sid):
+            raise WireError("unknown object identity")
+        local = mirror.objects.get(sid)
+        body = node.get(tag)
+        if tag == "$d":
+            value = self._fill(local, dict, sid, lambda: dict(self._pairs(body, depth)))
+        elif tag == "$l":
+            value = self._fill(
+                local, list, sid, lambda: [self.decode(v, depth + 1) for v in self._list(body)]
+            )
+        elif tag == "$a":
+            value = self._update_array(local, self._array(body), bool(node.get("ro")), sid)
+        elif tag == "$rng" and (local is None or isinstance(local, np.random.Generator)):
+            value = self._generator(self.decode(body, depth + 1), local)
+            mirror.adopt(sid, value)
+        else:
+            raise WireError("this value cannot carry an identity")
+        mirror.remember(sid)
+        return value
+
+    def _fill(self, local: Any, kind: type, sid: int, contents: Callable[[], Any]) -> Any:
+        """The container `sid` (new, registered before its contents for cycles), refilled."""
+        if local is None:
+            local = kind()
+            self._mirror.adopt(sid, local)
+        elif type(local) is not kind:
+            raise WireError("an object cannot change its type")
+        new = contents()
+        if kind is dict:
+            local.clear()
+            local.update(new)
+        else:
+            local[:] = new
+        return local
+
+    def _update_array(self, local: Any, new: np.ndarray, read_only: bool, sid: int) -> np.ndarray:
+        """The array `sid` with `new`'s contents: in place when it keeps its shape and dtype."""
+        if local is not None and not isinstance(local, np.ndarray):
+            raise WireError("an object cannot change its type")
+        same = local is not None and local.shape == new.shape and local.dtype == new.dtype
+        if same:
+            try:
+                local.flags.writeable = True
+                np.copyto(local, new)
+                local.flags.writeable = not read_only
+                return local
+            except ValueError:  # a view of memory we may not write: it becomes a new object
+                pass
+        new.flags.writeable = not read_only
+        self._mirror.adopt(sid, new)
+        return new
 
     @staticmethod
     def _list(value: Any) -> list:
@@ -210,10 +291,11 @@ class Decoder:
         return tensor
 
     @staticmethod
-    def _generator(state: Any) -> np.random.Generator:
-        generator = np.random.Generator(np.random.PCG64())
+    def _generator(state: Any, generator: np.random.Generator | None = None) -> np.random.Generator:
+        """`generator` (or a new PCG64 one) set to `state`."""
         if not isinstance(state, dict) or state.get("bit_generator") != "PCG64":
             raise WireError("only PCG64 generators travel")
+        generator = generator or np.random.Generator(np.random.PCG64())
         try:
             generator.bit_generator.state = state
         except (TypeError, ValueError, KeyError) as err:

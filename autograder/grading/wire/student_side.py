@@ -1,142 +1,172 @@
 """The student's side of the referee wire: answer requests about the notebook's namespace.
 
 After the notebook has run, the referee (a trusted process holding the tests and the answer key)
-asks for names, calls functions and reads attributes; values go back as plain data, anything
-else as a reference to an object that stays here. The referee's own functions arrive as
-callbacks the student's code may call.
+asks for names, calls functions and reads attributes; values go back as data that keeps its
+identity (see mirror.py), anything else as a reference to an object that stays here. The
+referee sends only data and references to our own objects: no function of the referee's ever
+reaches this process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import signal
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
 from autograder.grading.wire.frames import PeerGone, WireError, recv_frame
-from autograder.grading.wire.rpc import Peer, restore_call
+from autograder.grading.wire.library import library_object
+from autograder.grading.wire.rpc import Peer
 
 MAX_ITEMS = 1_000_000
 
 
-class Callback:
-    """A referee function, callable from student code (arguments travel as data)."""
-
-    def __init__(self, peer: Peer, ident: int) -> None:
-        self._peer, self._ident = peer, ident
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        fields = {"target": {"$cb": self._ident}}
-        values = {"args": list(args), "kwargs": kwargs}
-        if self._peer.active:
-            values["sync"] = self._peer.active[-1]  # the referee's copies see in-place changes
-        answer = self._peer.request("call", fields, values)
-        after = answer.get("after")
-        if isinstance(after, list) and len(after) == 2:
-            restore_call(list(args), kwargs, after[0], after[1])
-        return answer["reply"]
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """The referee's interrupt (its time limit) waits until the block is done: it cannot cut a
+    frame in half or leave the mirror half updated; it arrives in the student's code after."""
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
 class StudentPeer(Peer):
     """Serves the namespace `namespace` (the notebook's globals)."""
 
     def __init__(self, sock: socket.socket, namespace: dict[str, Any]) -> None:
-        super().__init__(sock)
+        super().__init__(sock, sign=-1)
         self.namespace = namespace
-        self.active: list[list] = []  # arguments of the calls in progress, innermost last
-        self.sent_dicts = []
+        self._exported: dict[int, Any] = {}
+        self._export_ids: dict[int, int] = {}
 
     def send(self, header: dict, values: dict[str, Any]) -> None:
-        """Send a whole frame: the referee's interrupt (its time limit) waits until the frame is
-        out, so it cannot cut one in half and garble the stream."""
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
+        with _uninterrupted():
             super().send(header, values)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
     def encode_other(self, value: Any) -> dict:
         kind = type(value)
         name = f"{kind.__module__}.{kind.__qualname__}"
-        return {"$ref": self.export(value), "type": name, "callable": callable(value)}
+        return {"$ref": self._export(value), "type": name, "callable": callable(value)}
+
+    def _export(self, value: Any) -> int:
+        key = id(value)
+        if key not in self._export_ids:
+            self._export_ids[key] = len(self._exported) + 1
+            self._exported[self._export_ids[key]] = value
+        return self._export_ids[key]
 
     def decode_ref(self, node: dict) -> Any:
-        return self.exported_object(node)
+        if "$lib" in node:
+            try:
+                return library_object(node["$lib"])
+            except ValueError as err:
+                raise WireError(str(err)) from None
+        ident = node.get("$ref")
+        if type(ident) is not int or ident not in self._exported:
+            raise WireError("unknown object reference")
+        return self._exported[ident]
 
-    def decode_callback(self, node: dict) -> Any:
-        ident = node.get("$cb")
-        if type(ident) is not int:
-            raise WireError("bad callback")
-        return Callback(self, ident)
+    def answer(self, header: Any, arrays: list[np.ndarray]) -> None:
+        """Handle one request and send its reply (or what it raised)."""
+        try:
+            with _uninterrupted():
+                fields = self.receive(header, arrays)
+            reply = self.handle(str(header.get("op")), fields)
+        except KeyboardInterrupt:
+            self.send_raise(TimeoutError("stopped at the time limit"))
+            return
+        except SystemExit as err:
+            self.send_raise(RuntimeError(f"the code called sys.exit({err.code!r})"))
+            return
+        except WireError:
+            raise
+        except Exception as err:  # noqa: BLE001 - the referee learns what was raised
+            self.send_raise(err)
+            return
+        try:
+            self.send({}, {"reply": reply})
+        except Exception as err:  # noqa: BLE001 - e.g. a value that cannot travel
+            self.send_raise(err)
 
-    def handle(self, op: str, header: dict, decode: Callable[[Any], Any]) -> Any:
+    def handle(self, op: str, fields: dict[str, Any]) -> Any:
         if op in _NAMESPACE_OPS:
-            return {"reply": _NAMESPACE_OPS[op](self.namespace, header, decode)}
-        if op == "call":
-            return self.call_exported(header, decode, self.active)
+            return _NAMESPACE_OPS[op](self.namespace, fields)
         if op in _OBJECT_OPS:
-            target = self.exported_object(header.get("target") or {})
-            return {"reply": _OBJECT_OPS[op](target, header, decode)}
+            return _OBJECT_OPS[op](fields.get("target"), fields)
         raise WireError(f"unknown request {op!r}")
 
 
-def _name(header: dict) -> str:
-    name = header.get("name")
+def _name(fields: dict) -> str:
+    name = fields.get("name")
     if not isinstance(name, str):
         raise WireError("a name must be a string")
     return name
 
 
-def _get(namespace: dict, header: dict, _decode: Callable) -> Any:
-    name = _name(header)
+def _get(namespace: dict, fields: dict) -> Any:
+    name = _name(fields)
     if name not in namespace:
         raise NameError(f"name '{name}' is not defined")
     return namespace[name]
 
 
-def _set(namespace: dict, header: dict, decode: Callable) -> None:
-    namespace[_name(header)] = decode(header.get("value"))
+def _set(namespace: dict, fields: dict) -> None:
+    namespace[_name(fields)] = fields.get("value")
 
 
-def _delete(namespace: dict, header: dict, _decode: Callable) -> None:
-    namespace.pop(_name(header), None)
+def _delete(namespace: dict, fields: dict) -> None:
+    namespace.pop(_name(fields), None)
 
 
-def _define(_namespace: dict, header: dict, _decode: Callable) -> Callable:
+def _define(_namespace: dict, fields: dict) -> Callable:
     """A test scenario's function (see nncheck.scenario), compiled here, apart from the notebook."""
-    source = header.get("source")
+    source = fields.get("source")
     if not isinstance(source, str):
         raise WireError("a scenario's source must be a string")
     scope: dict[str, Any] = {"__name__": "test_scenario"}
     exec(compile(source, "<test scenario>", "exec"), scope)  # noqa: S102 - the referee's code
-    return scope[_name(header)]
+    return scope[_name(fields)]
 
 
-_NAMESPACE_OPS: dict[str, Callable[[dict, dict, Callable], Any]] = {
+def _call(function: Any, fields: dict) -> Any:
+    """`function(*args, **kwargs)`: args a tuple, kwargs a tuple of (name, value) pairs."""
+    args, pairs = fields.get("args", ()), fields.get("kwargs", ())
+    if type(args) is not tuple or type(pairs) is not tuple:
+        raise WireError("malformed call")
+    if not all(type(p) is tuple and len(p) == 2 and type(p[0]) is str for p in pairs):
+        raise WireError("keyword names must be strings")
+    return function(*args, **dict(pairs))
+
+
+_NAMESPACE_OPS: dict[str, Callable[[dict, dict], Any]] = {
     "get": _get,
     "set": _set,
     "del": _delete,
     "define": _define,
-    "has": lambda ns, h, _d: _name(h) in ns,
-    "keys": lambda ns, _h, _d: [k for k in ns if isinstance(k, str) and not k.startswith("_")],
+    "has": lambda ns, f: _name(f) in ns,
+    "keys": lambda ns, _f: [k for k in ns if isinstance(k, str) and not k.startswith("_")],
 }
-_OBJECT_OPS: dict[str, Callable[[Any, dict, Callable], Any]] = {
-    "getattr": lambda obj, h, _d: getattr(obj, _name(h)),
-    "setattr": lambda obj, h, d: setattr(obj, _name(h), d(h.get("value"))),
-    "getitem": lambda obj, h, d: obj[d(h.get("key"))],
-    "setitem": lambda obj, h, d: obj.__setitem__(d(h.get("key")), d(h.get("value"))),
-    "contains": lambda obj, h, d: d(h.get("item")) in obj,
-    "len": lambda obj, _h, _d: len(obj),
-    "iter": lambda obj, _h, _d: list(itertools.islice(obj, MAX_ITEMS)),
-    "array": lambda obj, _h, _d: np.asarray(obj),
-    "float": lambda obj, _h, _d: float(obj),
-    "int": lambda obj, _h, _d: int(obj),
-    "bool": lambda obj, _h, _d: bool(obj),
-    "repr": lambda obj, _h, _d: repr(obj)[:2000],
-    "str": lambda obj, _h, _d: str(obj)[:2000],
+_OBJECT_OPS: dict[str, Callable[[Any, dict], Any]] = {
+    "call": _call,
+    "getattr": lambda obj, f: getattr(obj, _name(f)),
+    "setattr": lambda obj, f: setattr(obj, _name(f), f.get("value")),
+    "getitem": lambda obj, f: obj[f.get("key")],
+    "setitem": lambda obj, f: obj.__setitem__(f.get("key"), f.get("value")),
+    "contains": lambda obj, f: f.get("item") in obj,
+    "len": lambda obj, _f: len(obj),
+    "iter": lambda obj, _f: list(itertools.islice(obj, MAX_ITEMS)),
+    "array": lambda obj, _f: np.asarray(obj),
+    "float": lambda obj, _f: float(obj),
+    "int": lambda obj, _f: int(obj),
+    "bool": lambda obj, _f: bool(obj),
+    "repr": lambda obj, _f: repr(obj)[:2000],
+    "str": lambda obj, _f: str(obj)[:2000],
 }
 
 
@@ -153,6 +183,6 @@ def serve(sock: socket.socket, namespace: dict[str, Any]) -> None:
         if not isinstance(header, dict) or header.get("op") == "bye":
             return
         try:
-            peer.answer(header, peer._decoder(arrays))
+            peer.answer(header, arrays)
         except KeyboardInterrupt:  # arrived once the reply was out: nothing left to stop
             continue
