@@ -637,3 +637,19 @@ def init_weights(name, fan_in, fan_out, rng):
 """,
     ),
 ]
+
+QUESTIONS = {
+    # The question that grades each function: a mistake in it may cost points there only.
+    "learning_rate_sweep": "q_lr_sweep",
+    "best_learning_rate": "q_best_lr",
+    "init_weights": "q_init_weights",
+    "activation_stats": "q_activation_stats",
+    "generalization_gap": "q_generalization_gap",
+    "early_stopping": "q_early_stopping",
+    "capacity_sweep": "q_capacity_sweep",
+    "decision_grid": "q_decision_grid",
+    "confusion_matrix": "q_confusion_matrix",
+    "per_class_accuracy": "q_per_class_accuracy",
+    "most_confused_pair": "q_most_confused_pair",
+    "weight_histograms": "q_weight_histograms",
+}

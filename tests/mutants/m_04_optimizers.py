@@ -654,3 +654,12 @@ def sgd_momentum_step(params, grads, state, lr, momentum):
 """,
     ),
 ]
+
+QUESTIONS = {
+    # The question that grades each function: a mistake in it may cost points there only.
+    "sgd_momentum_step": "q_sgd_momentum",
+    "rmsprop_step": "q_rmsprop",
+    "adam_step": "q_adam",
+    "rosenbrock": "q_rosenbrock",
+    "run_optimizer": "q_run_optimizer",
+}

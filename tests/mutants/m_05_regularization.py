@@ -488,3 +488,13 @@ def dense_relu_dropout_forward(X, W, b, p, training, rng):
 """,
     ),
 ]
+
+QUESTIONS = {
+    # The question that grades each function: a mistake in it may cost points there only.
+    "l2_penalty": "q_l2_penalty",
+    "l2_gradient": "q_l2_gradient",
+    "dropout_forward": "q_dropout_forward",
+    "dropout_backward": "q_dropout_backward",
+    "dense_relu_dropout_forward": "q_dropout_layer",
+    "dense_relu_dropout_backward": "q_dropout_layer",
+}
