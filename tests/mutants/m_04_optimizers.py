@@ -105,6 +105,7 @@ def sgd_momentum_step(params, grads, state, lr, momentum):
         state[name] = g.copy() if name not in state else momentum * state[name] + g
         params[name] += lr * state[name]
 """,
+        "stepped uphill",
     ),
     Mutant(
         "sgd_momentum_step",
@@ -226,6 +227,7 @@ def rmsprop_step(params, grads, state, lr, alpha=0.9, eps=1e-8):
         state[name] = alpha * state.get(name, 0.0) + (1 - alpha) * g**2
         params[name] -= lr * g / (np.sqrt(state[name]) + eps)
 """,
+        "default values",
     ),
     Mutant(
         "rmsprop_step",
@@ -428,6 +430,7 @@ def adam_step(params, grads, state, lr=1e-3, beta1=0.9, beta2=0.99, eps=1e-8):
         v_hat = s["v"] / (1 - beta2 ** s["t"])
         params[name] -= lr * m_hat / (np.sqrt(v_hat) + eps)
 """,
+        "default values",
     ),
     Mutant(
         "adam_step",
@@ -482,6 +485,7 @@ def rosenbrock(params, a=1.0, b=100.0):
     r = y - x**2
     return float((1 - x) ** 2 + 100 * r**2), {"w": np.array([-2 * (1 - x) - 400 * x * r, 200 * r])}
 """,
+        "Use the arguments a and b",
     ),
     Mutant(
         "rosenbrock",
@@ -506,6 +510,7 @@ def rosenbrock(params, a=1.0, b=100.0):
     w[0], w[1] = -2 * (a - x) - 4 * b * x * r, 2 * b * r
     return loss, {"w": w}
 """,
+        "modified its input",
     ),
     # ----------------------------------------------------------------------- run_optimizer
     Mutant(
@@ -585,6 +590,7 @@ def run_optimizer(step, loss_and_grads, params, n_steps, **hyper):
             step(params, grads, state)
     return np.array(losses), np.array(path)
 """,
+        "pass the hyper-parameters on",
     ),
     Mutant(
         "run_optimizer",
@@ -618,6 +624,7 @@ def run_optimizer(step, loss_and_grads, params, n_steps, **hyper):
     path.append(np.concatenate([p.ravel() for p in params.values()]))
     return np.array(losses), np.array(path)
 """,
+        "recorded after its step",
     ),
     Mutant(
         "run_optimizer",

@@ -64,6 +64,7 @@ def l2_penalty(params, weight_decay):
 def l2_penalty(params, weight_decay):
     return 0.5 * weight_decay * float(np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2))
 """,
+        "however many layers",
     ),
     # ------------------------------------------------------------------------ l2_gradient
     Mutant(
@@ -122,6 +123,7 @@ def l2_gradient(params, weight_decay):
             out[k] = np.zeros_like(v)
     return out
 """,
+        "modified its input",
     ),
     # --------------------------------------------------------------------- dropout_forward
     Mutant(
@@ -253,6 +255,7 @@ def dropout_forward(X, p, training, rng):
     mask = np.random.rand(*X.shape) >= p
     return X * mask / (1 - p), mask
 """,
+        "generator `rng` you are given",
     ),
     # -------------------------------------------------------------------- dropout_backward
     Mutant(
@@ -394,6 +397,7 @@ def dense_relu_dropout_forward(X, W, b, p, training, rng):
     A, mask = dropout_forward(Z, p, training, rng)
     return A, (X, W, np.maximum(Z, 0), mask, p if training else 0.0)
 """,
+        "no ReLU",
     ),
     Mutant(
         "dense_relu_dropout_backward",
