@@ -441,6 +441,7 @@ MUTANTS = [
         "    xx, yy = np.meshgrid(np.linspace(low[0], high[0], resolution),\n"
         "                         np.linspace(low[1], high[1], resolution))\n"
         "    return xx, yy, np.asarray(predict_fn(np.column_stack([xx.ravel(), yy.ravel()])))\n",
+        "lost a dimension",
     ),
     Mutant(
         "decision_grid",
