@@ -16,13 +16,14 @@ from pathlib import Path
 
 import nbformat
 
-from tests.integrity import attacks, attacks_torch
+from tests.integrity import attacks, attacks_stash, attacks_torch
 from tests.integrity.attacks import ALWAYS_PASSING_TEST, Attack, Base, Catalogue
 
 PASSED_MESSAGE = "✅ Test case passed"
 
 CATALOGUES: dict[str, Catalogue] = {
-    catalogue.assignment: catalogue for catalogue in (attacks.CATALOGUE, attacks_torch.CATALOGUE)
+    catalogue.assignment: catalogue
+    for catalogue in (attacks.CATALOGUE, attacks_torch.CATALOGUE, *attacks_stash.CATALOGUES)
 }
 """The catalogue of each assignment the corpus covers."""
 

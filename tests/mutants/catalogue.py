@@ -1,4 +1,5 @@
-"""The `Mutant` record and the per-assignment catalogues (`m_NAME.py`, each defining MUTANTS)."""
+"""The `Mutant` record and the per-assignment catalogues (`m_NAME.py`, each defining MUTANTS and
+optionally EQUIVALENTS: right answers written differently from the solution)."""
 
 from __future__ import annotations
 
@@ -57,3 +58,9 @@ def load_catalogue(assignment: str) -> list[Mutant]:
     if duplicates:
         raise ValueError(f"m_{assignment}.py: duplicate mutant ids {duplicates}")
     return mutants
+
+
+def load_equivalents(assignment: str) -> list[Mutant]:
+    """EQUIVALENTS of m_ASSIGNMENT.py (none if it defines none): each must score full marks."""
+    module = importlib.import_module(f"{__package__}.m_{assignment}")
+    return list(getattr(module, "EQUIVALENTS", []))

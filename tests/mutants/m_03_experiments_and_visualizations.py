@@ -441,6 +441,7 @@ MUTANTS = [
         "    xx, yy = np.meshgrid(np.linspace(low[0], high[0], resolution),\n"
         "                         np.linspace(low[1], high[1], resolution))\n"
         "    return xx, yy, np.asarray(predict_fn(np.column_stack([xx.ravel(), yy.ravel()])))\n",
+        "lost a dimension",
     ),
     Mutant(
         "decision_grid",
@@ -614,3 +615,42 @@ MUTANTS = [
         mistake="should be a dict",
     ),
 ]
+
+EQUIVALENTS = [
+    # Right answers written differently from the solution: each must score full marks.
+    Mutant(
+        "init_weights",
+        "std_times_standard_normal",
+        """
+def init_weights(name, fan_in, fan_out, rng):
+    gains = {"small": 0.01, "large": 1.0}
+    if name == "zeros":
+        return np.zeros((fan_in, fan_out))
+    if name == "xavier":
+        std = np.sqrt(2.0 / (fan_in + fan_out))
+    elif name == "he":
+        std = np.sqrt(2.0 / fan_in)
+    elif name in gains:
+        std = gains[name]
+    else:
+        raise ValueError(f"unknown initialisation {name!r}")
+    return std * rng.standard_normal((fan_in, fan_out))
+""",
+    ),
+]
+
+QUESTIONS = {
+    # The question that grades each function: a mistake in it may cost points there only.
+    "learning_rate_sweep": "q_lr_sweep",
+    "best_learning_rate": "q_best_lr",
+    "init_weights": "q_init_weights",
+    "activation_stats": "q_activation_stats",
+    "generalization_gap": "q_generalization_gap",
+    "early_stopping": "q_early_stopping",
+    "capacity_sweep": "q_capacity_sweep",
+    "decision_grid": "q_decision_grid",
+    "confusion_matrix": "q_confusion_matrix",
+    "per_class_accuracy": "q_per_class_accuracy",
+    "most_confused_pair": "q_most_confused_pair",
+    "weight_histograms": "q_weight_histograms",
+}

@@ -105,6 +105,19 @@ def sgd_momentum_step(params, grads, state, lr, momentum):
         state[name] = g.copy() if name not in state else momentum * state[name] + g
         params[name] += lr * state[name]
 """,
+        "stepped uphill",
+    ),
+    Mutant(
+        "sgd_momentum_step",
+        "rebinds_through_update",
+        """
+def sgd_momentum_step(params, grads, state, lr, momentum):
+    for name in list(params):
+        g = grads[name]
+        state[name] = g.copy() if name not in state else momentum * state[name] + g
+        params.update({name: params[name] - lr * state[name]})
+""",
+        "not in place",
     ),
     # ------------------------------------------------------------------------ rmsprop_step
     Mutant(
@@ -214,6 +227,7 @@ def rmsprop_step(params, grads, state, lr, alpha=0.9, eps=1e-8):
         state[name] = alpha * state.get(name, 0.0) + (1 - alpha) * g**2
         params[name] -= lr * g / (np.sqrt(state[name]) + eps)
 """,
+        "default values",
     ),
     Mutant(
         "rmsprop_step",
@@ -225,6 +239,19 @@ def rmsprop_step(params, grads, state, lr, alpha=0.99, eps=1e-8):
         state[name] = alpha * state.get(name, 0.0) + (1 - alpha) * np.abs(g)
         params[name] -= lr * g / (state[name] + eps)
 """,
+    ),
+    Mutant(
+        "rmsprop_step",
+        "average_kept_on_the_function",
+        """
+def rmsprop_step(params, grads, state, lr, alpha=0.99, eps=1e-8):
+    averages = rmsprop_step.__dict__.setdefault("averages", {})
+    for name in params:
+        g = grads[name]
+        averages[name] = alpha * averages.get(name, 0.0) + (1 - alpha) * g**2
+        params[name] -= lr * g / (np.sqrt(averages[name]) + eps)
+""",
+        "disturbed each other",
     ),
     # --------------------------------------------------------------------------- adam_step
     Mutant(
@@ -403,6 +430,28 @@ def adam_step(params, grads, state, lr=1e-3, beta1=0.9, beta2=0.99, eps=1e-8):
         v_hat = s["v"] / (1 - beta2 ** s["t"])
         params[name] -= lr * m_hat / (np.sqrt(v_hat) + eps)
 """,
+        "default values",
+    ),
+    Mutant(
+        "adam_step",
+        "first_moment_aliases_gradient",
+        """
+def adam_step(params, grads, state, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8):
+    for name in params:
+        g = grads[name]
+        if name not in state:
+            state[name] = {"t": 0, "m": g, "v": 0.0}
+            state[name]["m"] *= 1 - beta1
+        else:
+            state[name]["m"] = beta1 * state[name]["m"] + (1 - beta1) * g
+        s = state[name]
+        s["t"] += 1
+        s["v"] = beta2 * s["v"] + (1 - beta2) * g**2
+        m_hat = s["m"] / (1 - beta1 ** s["t"])
+        v_hat = s["v"] / (1 - beta2 ** s["t"])
+        params[name] -= lr * m_hat / (np.sqrt(v_hat) + eps)
+""",
+        "modified its input",
     ),
     # -------------------------------------------------------------------------- rosenbrock
     Mutant(
@@ -436,6 +485,7 @@ def rosenbrock(params, a=1.0, b=100.0):
     r = y - x**2
     return float((1 - x) ** 2 + 100 * r**2), {"w": np.array([-2 * (1 - x) - 400 * x * r, 200 * r])}
 """,
+        "Use the arguments a and b",
     ),
     Mutant(
         "rosenbrock",
@@ -460,6 +510,7 @@ def rosenbrock(params, a=1.0, b=100.0):
     w[0], w[1] = -2 * (a - x) - 4 * b * x * r, 2 * b * r
     return loss, {"w": w}
 """,
+        "modified its input",
     ),
     # ----------------------------------------------------------------------- run_optimizer
     Mutant(
@@ -539,6 +590,7 @@ def run_optimizer(step, loss_and_grads, params, n_steps, **hyper):
             step(params, grads, state)
     return np.array(losses), np.array(path)
 """,
+        "pass the hyper-parameters on",
     ),
     Mutant(
         "run_optimizer",
@@ -572,5 +624,49 @@ def run_optimizer(step, loss_and_grads, params, n_steps, **hyper):
     path.append(np.concatenate([p.ravel() for p in params.values()]))
     return np.array(losses), np.array(path)
 """,
+        "recorded after its step",
+    ),
+    Mutant(
+        "run_optimizer",
+        "state_kept_on_the_function",
+        """
+def run_optimizer(step, loss_and_grads, params, n_steps, **hyper):
+    state = run_optimizer.__dict__.setdefault("state", {})
+    losses, path = [], []
+    for i in range(n_steps + 1):
+        loss, grads = loss_and_grads(params)
+        losses.append(float(loss))
+        path.append(np.concatenate([p.ravel() for p in params.values()]))
+        if i < n_steps:
+            step(params, grads, state, **hyper)
+    return np.array(losses), np.array(path)
+""",
+        "not empty",
     ),
 ]
+
+EQUIVALENTS = [
+    # Right answers written differently from the solution: each must score full marks.
+    Mutant(
+        "sgd_momentum_step",
+        "velocity_formulation",
+        """
+def sgd_momentum_step(params, grads, state, lr, momentum):
+    for name in params:
+        if name not in state:
+            state[name] = -lr * grads[name]
+        else:
+            state[name] = momentum * state[name] - lr * grads[name]
+        params[name] += state[name]
+""",
+    ),
+]
+
+QUESTIONS = {
+    # The question that grades each function: a mistake in it may cost points there only.
+    "sgd_momentum_step": "q_sgd_momentum",
+    "rmsprop_step": "q_rmsprop",
+    "adam_step": "q_adam",
+    "rosenbrock": "q_rosenbrock",
+    "run_optimizer": "q_run_optimizer",
+}

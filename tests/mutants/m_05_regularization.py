@@ -64,6 +64,7 @@ def l2_penalty(params, weight_decay):
 def l2_penalty(params, weight_decay):
     return 0.5 * weight_decay * float(np.sum(params["W1"] ** 2) + np.sum(params["W2"] ** 2))
 """,
+        "however many layers",
     ),
     # ------------------------------------------------------------------------ l2_gradient
     Mutant(
@@ -122,6 +123,7 @@ def l2_gradient(params, weight_decay):
             out[k] = np.zeros_like(v)
     return out
 """,
+        "modified its input",
     ),
     # --------------------------------------------------------------------- dropout_forward
     Mutant(
@@ -232,18 +234,6 @@ def dropout_forward(X, p, training, rng):
     ),
     Mutant(
         "dropout_forward",
-        "keep_test_not_the_contract",
-        """
-def dropout_forward(X, p, training, rng):
-    if not training or p == 0:
-        return X.copy(), np.ones_like(X)
-    mask = rng.random(X.shape) < 1 - p
-    return X * mask / (1 - p), mask
-""",
-        "reproducible",
-    ),
-    Mutant(
-        "dropout_forward",
         "modifies_X_in_place",
         """
 def dropout_forward(X, p, training, rng):
@@ -265,20 +255,33 @@ def dropout_forward(X, p, training, rng):
     mask = np.random.rand(*X.shape) >= p
     return X * mask / (1 - p), mask
 """,
+        "generator `rng` you are given",
     ),
+    # -------------------------------------------------------------------- dropout_backward
     Mutant(
         "dropout_forward",
-        "float64_output",
+        "binomial_with_drop_probability",
         """
 def dropout_forward(X, p, training, rng):
     if not training or p == 0:
         return X.copy(), np.ones_like(X)
-    mask = rng.random(X.shape) >= p
-    return X * mask.astype(np.float64) / np.float64(1 - p), mask
+    mask = rng.binomial(1, p, X.shape)
+    return X * mask / (1 - p), mask
 """,
-        "float32",
+        "probability of dropping",
     ),
-    # -------------------------------------------------------------------- dropout_backward
+    Mutant(
+        "dropout_forward",
+        "binomial_mask_not_scaled",
+        """
+def dropout_forward(X, p, training, rng):
+    if not training or p == 0:
+        return X.copy(), np.ones_like(X)
+    mask = rng.binomial(1, 1 - p, X.shape)
+    return X * mask, mask
+""",
+        "not scaled",
+    ),
     Mutant(
         "dropout_backward",
         "not_scaled",
@@ -394,6 +397,7 @@ def dense_relu_dropout_forward(X, W, b, p, training, rng):
     A, mask = dropout_forward(Z, p, training, rng)
     return A, (X, W, np.maximum(Z, 0), mask, p if training else 0.0)
 """,
+        "no ReLU",
     ),
     Mutant(
         "dense_relu_dropout_backward",
@@ -428,3 +432,73 @@ def dense_relu_dropout_backward(dA, cache):
         "times too small",
     ),
 ]
+
+EQUIVALENTS = [
+    # Right answers written differently from the solution: each must score full marks.
+    Mutant(
+        "dropout_forward",
+        "keep_where_uniform_below_keep_probability",
+        """
+def dropout_forward(X, p, training, rng):
+    if not training or p == 0:
+        return X.copy(), np.ones_like(X)
+    mask = rng.random(X.shape) < 1 - p
+    return X * mask / (1 - p), mask
+""",
+    ),
+    Mutant(
+        "dropout_forward",
+        "binomial_mask",
+        """
+def dropout_forward(X, p, training, rng):
+    if not training or p == 0:
+        return X.copy(), np.ones_like(X)
+    mask = rng.binomial(1, 1 - p, X.shape)
+    return X * mask / (1 - p), mask
+""",
+    ),
+    Mutant(
+        "dropout_forward",
+        "float_mask_from_uniform",
+        """
+def dropout_forward(X, p, training, rng):
+    if not training or p == 0:
+        return X.copy(), np.ones_like(X)
+    mask = (rng.uniform(size=X.shape) > p).astype(X.dtype)
+    return X * mask / (1 - p), mask
+""",
+    ),
+    Mutant(
+        "dropout_forward",
+        "float64_output_for_float32_input",
+        """
+def dropout_forward(X, p, training, rng):
+    if not training or p == 0:
+        return X.copy(), np.ones_like(X)
+    mask = rng.random(X.shape) >= p
+    return X * mask.astype(np.float64) / np.float64(1 - p), mask
+""",
+    ),
+    Mutant(
+        "dense_relu_dropout_forward",
+        "dropout_inline_with_binomial",
+        """
+def dense_relu_dropout_forward(X, W, b, p, training, rng):
+    H = np.maximum(X @ W + b, 0)
+    if not training or p == 0:
+        return H.copy(), (X, W, H, np.ones_like(H), 0.0)
+    mask = rng.binomial(1, 1 - p, H.shape)
+    return H * mask / (1 - p), (X, W, H, mask, p)
+""",
+    ),
+]
+
+QUESTIONS = {
+    # The question that grades each function: a mistake in it may cost points there only.
+    "l2_penalty": "q_l2_penalty",
+    "l2_gradient": "q_l2_gradient",
+    "dropout_forward": "q_dropout_forward",
+    "dropout_backward": "q_dropout_backward",
+    "dense_relu_dropout_forward": "q_dropout_layer",
+    "dense_relu_dropout_backward": "q_dropout_layer",
+}

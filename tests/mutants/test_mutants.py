@@ -1,5 +1,6 @@
 """Every catalogued mutant loses points under the assignment's real tests (otter's runner, one
-kernel per assignment), and the feedback names the mistake where the catalogue knows it; and
+kernel per assignment), and the feedback names the mistake where the catalogue knows it; every
+catalogued equivalent answer (a right answer written another way) scores full marks; and
 `autograder grade` gives every mutant, test case by test case, the verdicts of that one process.
 
 One class per assignment (tests/scheduling.py): the worker that runs it starts that assignment's
@@ -12,7 +13,7 @@ from contextlib import ExitStack
 import pytest
 
 from tests.build_once import AssignmentMissing, built
-from tests.mutants.catalogue import Mutant, catalogue_names, load_catalogue
+from tests.mutants.catalogue import Mutant, catalogue_names, load_catalogue, load_equivalents
 from tests.mutants.runner import Grade, MutantRunner
 from tests.mutants.through_grade import BASELINE, grade_catalogue, notebook_stem, verdicts
 from tests.scheduling import classes_per_assignment
@@ -53,6 +54,9 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "mutant" in metafunc.fixturenames:
         mutants = load_catalogue(metafunc.cls.assignment)
         metafunc.parametrize("mutant", mutants, ids=[mutant.id for mutant in mutants])
+    if "equivalent" in metafunc.fixturenames:
+        answers = load_equivalents(metafunc.cls.assignment)
+        metafunc.parametrize("equivalent", answers, ids=[answer.id for answer in answers])
 
 
 class MutantCatalogue:
@@ -80,6 +84,15 @@ class MutantCatalogue:
             assert verdict.named, (
                 f"the feedback does not contain {mutant.mistake!r}\n{verdict.explain()}"
             )
+
+    def test_equivalent_answer_gets_full_marks(
+        self, equivalent: Mutant, runner_for: Callable[[str], MutantRunner]
+    ) -> None:
+        verdict = runner_for(self.assignment).judge(equivalent)
+        assert verdict.grade.error is None, verdict.grade.error
+        assert verdict.grade.score == verdict.baseline.score, (
+            f"a right answer written another way loses points\n{verdict.explain()}"
+        )
 
     def test_autograder_grade_gives_every_mutant_the_verdicts_of_one_process(
         self, runner_for: Callable[[str], MutantRunner], tmp_path
