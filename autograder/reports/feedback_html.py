@@ -202,7 +202,7 @@ def _page_context(record: GradeRecord, report: Report, show: str) -> dict[str, A
     }
 
 
-_SCRIPT = """(function () {
+INDEX_SCRIPT = """(function () {
   var table = document.getElementById("grades"), body = table.tBodies[0];
   Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, column) {
     var button = th.querySelector("button"), ascending = true;
@@ -225,7 +225,9 @@ _SCRIPT = """(function () {
     });
   });
 })();"""
-_SCRIPT_HASH = "sha256-" + base64.b64encode(hashlib.sha256(_SCRIPT.encode()).digest()).decode()
+INDEX_SCRIPT_HASH = (
+    "sha256-" + base64.b64encode(hashlib.sha256(INDEX_SCRIPT.encode()).digest()).decode()
+)
 _INDEX_LINKS = (
     ("../summary.md", "Summary"),
     ("../summary.png", "Score plots"),
@@ -263,8 +265,8 @@ def _index_context(report: Report, names: dict[str, str]) -> dict[str, Any]:
         "statuses": sorted({(row["status_code"], row["status"]) for row in rows}),
         "questions": [{"id": q, "title": report.titles.get(q, q)} for q in report.points],
         "links": [{"href": href, "text": text} for href, text in _INDEX_LINKS],
-        "script": Markup(_SCRIPT),
-        "script_hash": _SCRIPT_HASH,
+        "script": Markup(INDEX_SCRIPT),
+        "script_hash": INDEX_SCRIPT_HASH,
     }
 
 
