@@ -1,5 +1,6 @@
 """Every catalogued mutant loses points under the assignment's real tests (otter's runner, one
-kernel per assignment), and the feedback names the mistake where the catalogue knows it.
+kernel per assignment), the feedback names the mistake where the catalogue knows it, and where
+the catalogue says which questions grade a function (QUESTIONS), no other question loses points.
 
 One class per assignment (tests/scheduling.py): the worker that runs it starts that assignment's
 kernel. Assignments whose solutions/NAME does not exist yet are skipped.
@@ -11,7 +12,7 @@ from contextlib import ExitStack
 import pytest
 
 from tests.build_once import AssignmentMissing, built
-from tests.mutants.catalogue import Mutant, catalogue_names, load_catalogue
+from tests.mutants.catalogue import Mutant, catalogue_names, load_catalogue, owning_questions
 from tests.mutants.runner import MutantRunner
 from tests.scheduling import classes_per_assignment
 
@@ -78,6 +79,10 @@ class MutantCatalogue:
             assert verdict.named, (
                 f"the feedback does not contain {mutant.mistake!r}\n{verdict.explain()}"
             )
+        own = owning_questions(self.assignment).get(mutant.function)
+        if own is not None:  # one mistake costs once
+            others = verdict.questions_losing_points() - own
+            assert not others, f"it also costs {sorted(others)}\n{verdict.explain()}"
 
 
 globals().update(classes_per_assignment(MutantCatalogue, catalogue_names()))
