@@ -67,13 +67,16 @@ def assert_close_given_parts(
     """`assert_close(got, expected, name, **kwargs)` that also accepts the composition.
 
     composed: what the student's own earlier functions give for this check (None: not
-        available, e.g. one of them raised); a `got` equal to it passes.
+        available, e.g. one of them raised); a `got` equal to it passes when `wrong_parts`
+        is not empty (with right parts the composition is the right answer, and a formula
+        that is right only on paper, e.g. unstable for large inputs, must not pass).
     wrong_parts: the earlier functions this check found wrong, as the student knows them
         ("dense_forward (question 1)"); a failure message starts by blaming them.
     kwargs: `assert_close`'s options (tol, rtol, atol, batch_size, mistakes, ...).
     """
+    wrong_parts = list(wrong_parts)
     tolerance = {k: kwargs[k] for k in ("tol", "rtol", "atol") if k in kwargs}
-    if composed is not None and matches(got, composed, **tolerance):
+    if wrong_parts and composed is not None and matches(got, composed, **tolerance):
         return
     try:
         assert_close(got, expected, name, **kwargs)

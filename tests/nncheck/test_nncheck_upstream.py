@@ -21,6 +21,11 @@ def test_the_composition_of_wrong_parts_passes() -> None:
     )
 
 
+def test_the_composition_passes_only_when_a_part_is_wrong() -> None:
+    with pytest.raises(AssertionError):
+        nncheck.assert_close_given_parts(COMPOSED.copy(), RIGHT, "logits", composed=COMPOSED)
+
+
 def test_a_result_matching_neither_fails_and_blames_the_wrong_parts_first() -> None:
     with pytest.raises(AssertionError) as caught:
         nncheck.assert_close_given_parts(
