@@ -12,18 +12,28 @@ from nncheck.diagnose import diagnose
 from nncheck.fixtures import load_fixtures
 from nncheck.scenario import in_student
 from nncheck.tolerances import get_tolerance, gradcheck_threshold, load_tolerances
-from nncheck.upstream import assert_close_given_parts, fix_first, matches
+from nncheck.upstream import (
+    assert_close_given_parts,
+    assert_fails_like_parts,
+    attempt,
+    fix_first,
+    holds,
+    matches,
+)
 
 __all__ = [
     "as_float_array",
     "assert_close",
     "assert_close_given_parts",
+    "assert_fails_like_parts",
+    "attempt",
     "assert_not_mutated",
     "assert_shape",
     "diagnose",
     "fix_first",
     "get_tolerance",
     "gradcheck_threshold",
+    "holds",
     "in_student",
     "load_fixtures",
     "load_tolerances",

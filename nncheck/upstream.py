@@ -11,7 +11,7 @@ the message says so first ("Your dense_forward (question 1) is wrong ...: fix it
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -40,6 +40,35 @@ def matches(
     except (AssertionError, TypeError, ValueError):
         return False
     return s.shape == r.shape and bool(np.isclose(s, r, rtol=rtol, atol=atol, equal_nan=True).all())
+
+
+def attempt(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, str | None]:
+    """`(function(*args, **kwargs), None)`, or `(None, "TypeName: message")` when it raises."""
+    try:
+        return function(*args, **kwargs), None
+    except Exception as err:  # noqa: BLE001 - the student's code may raise anything
+        return None, f"{type(err).__name__}: {err}"
+
+
+def holds(check: Callable[[], Any]) -> bool:
+    """`bool(check())`, False when it raises (a wrong result may not even have a shape)."""
+    try:
+        return bool(check())
+    except Exception:  # noqa: BLE001 - a check on a wrong result may fail in any way
+        return False
+
+
+def assert_fails_like_parts(
+    failure: str | None, composed_failure: str | None, name: str, wrong_parts: Iterable[str]
+) -> None:
+    """A call that raised (`failure`, from `attempt`) passes only when the composition of the
+    student's own earlier functions raised the very same error: then the earlier function that
+    raises is the mistake, and its own question costs it. None (no failure) passes."""
+    parts = list(wrong_parts)
+    if failure is None or (parts and failure == composed_failure):
+        return
+    blame = fix_first(parts)
+    raise AssertionError((f"{blame}\n" if blame else "") + f"{name} raised {failure}")
 
 
 def fix_first(wrong_parts: Iterable[str]) -> str | None:

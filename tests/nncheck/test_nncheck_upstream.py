@@ -64,3 +64,25 @@ def test_fix_first_names_one_part() -> None:
     assert nncheck.fix_first(["sigmoid (question 2)"] * 2) == (
         "Your sigmoid (question 2) is wrong, and this check builds on it: fix it first."
     )
+
+
+def _raises() -> None:
+    raise ValueError("shapes (3,) and (4,) not aligned")
+
+
+def test_attempt_and_holds_turn_errors_into_data() -> None:
+    assert nncheck.attempt(lambda a, b: a + b, 1, b=2) == (3, None)
+    assert nncheck.attempt(_raises) == (None, "ValueError: shapes (3,) and (4,) not aligned")
+    assert nncheck.holds(lambda: True) and not nncheck.holds(_raises)
+
+
+def test_a_call_that_raises_passes_only_like_the_composition_of_wrong_parts() -> None:
+    failure = nncheck.attempt(_raises)[1]
+    nncheck.assert_fails_like_parts(None, None, "train_step(...)", [])
+    nncheck.assert_fails_like_parts(failure, failure, "train_step(...)", ["sgd_step (q10)"])
+    with pytest.raises(AssertionError, match=r"^train_step\(...\) raised ValueError"):
+        nncheck.assert_fails_like_parts(failure, failure, "train_step(...)", [])
+    with pytest.raises(AssertionError, match=r"^Your sgd_step \(q10\) is wrong.*\n.*raised"):
+        nncheck.assert_fails_like_parts(
+            failure, "KeyError: 'W'", "train_step(...)", ["sgd_step (q10)"]
+        )
