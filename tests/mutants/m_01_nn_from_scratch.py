@@ -706,9 +706,11 @@ def _sgd_probe(sgd_step: Callable[..., Any]) -> tuple[dict[str, np.ndarray], ...
     return params, arrays, grads
 
 
-def _gradient_probe(numerical_gradient: Callable[..., Any]) -> tuple[Any, np.ndarray]:
+def _gradient_probe(numerical_gradient: Callable[..., Any]) -> tuple[Any, np.ndarray, float]:
+    """The gradient, x after the call, and 1.0 if x got back exactly its values (else 0.0)."""
     x = _X.copy()
-    return numerical_gradient(lambda v: np.sum(v**3) + np.sum(x[:, :1] * v[:, 1:2]), x, 0.1), x
+    grad = numerical_gradient(lambda v: np.sum(v**3) + np.sum(x[:, :1] * v[:, 1:2]), x, 0.1)
+    return grad, x, float(np.array_equal(x, _X))
 
 
 PROBES: dict[str, Callable[[Callable[..., Any]], Any]] = {
