@@ -35,6 +35,7 @@ def _activations(rng: np.random.Generator) -> dict[str, np.ndarray]:
         "act_z": z,
         "sigmoid_out": a,
         "sigmoid_deriv": nnref.sigmoid_backward(ones, a),
+        "sigmoid_of_sigmoid": nnref.sigmoid_forward(a),  # the sigmoid applied twice
         "relu_out": nnref.relu_forward(z),
         "relu_deriv": nnref.relu_backward(ones, z),
     }

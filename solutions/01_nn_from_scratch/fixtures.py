@@ -78,11 +78,42 @@ def _network(rng: np.random.Generator) -> dict[str, np.ndarray]:
     dlogits = rng.normal(size=(6, 3))
     out |= {"net_X": X, "net_y": y, "net_logits": mlp.forward(X), "net_dlogits": dlogits}
     out |= {f"net_d{k}": g for k, g in mlp.backward(dlogits).items()}
+    out |= _network_mistakes(out)
     lr = 0.5
     loss, grads = mlp.loss_and_grads(X, y)
     nnref.sgd_step(mlp.params, grads, lr)
     out |= {"net_lr": np.array(lr), "net_loss": np.array(loss)}
     return out | {f"net_{k}_after": mlp.params[k] for k in NET_KEYS}
+
+
+def _network_mistakes(net: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """What mistakes give on the network fixture: a softmax inside the forward pass (net_probs),
+    a backward pass that skips relu_backward (net_dW1_skip_relu, net_db1_skip_relu) or takes
+    dW2 from Z1 instead of A1 (net_dW2_from_Z1)."""
+    X, dlogits = net["net_X"], net["net_dlogits"]
+    Z1 = nnref.dense_forward(X, net["net_W1"], net["net_b1"])
+    dA1, _, _ = nnref.dense_backward(dlogits, nnref.relu_forward(Z1), net["net_W2"])
+    _, dW1, db1 = nnref.dense_backward(dA1, X, net["net_W1"])
+    return {
+        "net_probs": nnref.softmax(net["net_logits"]),
+        "net_dW1_skip_relu": dW1, "net_db1_skip_relu": db1, "net_dW2_from_Z1": Z1.T @ dlogits,
+    }  # fmt: skip
+
+
+def _large_inputs() -> dict[str, np.ndarray]:
+    """Inputs as large as the hidden tests use, for the public stability checks."""
+    Z = np.array([[-1000.0, -40.0, 0.0, 40.0, 1000.0]])
+    soft_Z = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4 + 1.0, -1e4 + 2.0], [1e4, 1e4, 1e4 - 30]])
+    ce_Z = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 1e4], [0.0, 0.0, 1e4]])
+    ce_y = np.array([1, 0, 2])
+    ce_loss, ce_dZ = nnref.cross_entropy_loss(ce_Z, ce_y)
+    return {
+        "sigmoid_Z_large": Z, "sigmoid_A_large": nnref.sigmoid_forward(Z),
+        "tanh_Z_large": Z, "tanh_A_large": nnref.tanh_forward(Z),
+        "softmax_Z_large": soft_Z, "softmax_P_large": nnref.softmax(soft_Z),
+        "ce_Z_large": ce_Z, "ce_y_large": ce_y, "ce_loss_large": np.array(ce_loss),
+        "ce_dZ_large": ce_dZ,
+    }  # fmt: skip
 
 
 def _moons() -> dict[str, np.ndarray]:
@@ -97,4 +128,7 @@ def _moons() -> dict[str, np.ndarray]:
 def make_fixtures() -> dict[str, np.ndarray]:
     """All fixtures of assignment 01, name -> array (float64 arrays, int labels, 0-d scalars)."""
     rng = np.random.default_rng(SEED)
-    return _dense(rng) | _activations(rng) | _losses(rng) | _sgd(rng) | _network(rng) | _moons()
+    return (
+        _dense(rng) | _activations(rng) | _losses(rng) | _sgd(rng) | _network(rng) | _moons()
+        | _large_inputs()
+    )  # fmt: skip

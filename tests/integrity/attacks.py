@@ -1010,6 +1010,61 @@ ATTACKS: tuple[Attack, ...] = (
         why="not an engine matter: a test that computes its expectation from an argument after "
         "the call trusts the student's function with it",
     ),
+    Attack(
+        "keep_what_tests_hand_over",
+        "every notebook function keeps a copy of each array it is handed; dense_forward answers "
+        "with the latest kept array of the answer's shape that is none of its own arguments",
+        prepend=dedent_code(
+            """
+            for _kept_array in reversed(globals().get("_kept_arrays", [])):
+                if _kept_array.shape == (X.shape[0], W.shape[1]) and not any(
+                    np.shape(_arg) == _kept_array.shape and np.array_equal(_arg, _kept_array)
+                    for _arg in (X, W, b)
+                ):
+                    return _kept_array.copy()
+            """
+        ),
+        cells=(
+            dedent_code(
+                """
+                import functools as _functools
+                import types as _types
+
+                _kept_arrays = []
+
+
+                def _arrays_in(value):
+                    if isinstance(value, np.ndarray):
+                        yield value
+                    elif isinstance(value, dict):
+                        for _item in value.values():
+                            yield from _arrays_in(_item)
+                    elif isinstance(value, (list, tuple)):
+                        for _item in value:
+                            yield from _arrays_in(_item)
+
+
+                def _keeping(function):
+                    @_functools.wraps(function)
+                    def _kept_call(*args, **kwargs):
+                        for _value in (*args, *kwargs.values()):
+                            _kept_arrays.extend(a.copy() for a in _arrays_in(_value))
+                        return function(*args, **kwargs)
+
+                    return _kept_call
+
+
+                for _name, _value in list(globals().items()):
+                    if isinstance(_value, _types.FunctionType) and not _name.startswith("_"):
+                        globals()[_name] = _keeping(_value)
+                """
+            ),
+        ),
+        expect=AT_MOST,
+        why="a later question is graded with the student's own earlier functions: no test hands "
+        "the student's process a reference result (an expected output, the reference's "
+        "intermediate values) it could keep and give back",
+    ),
 )
 
 

@@ -49,6 +49,17 @@ def catalogue_names() -> list[str]:
     return sorted(path.stem[2:] for path in HERE.glob("m_*.py"))
 
 
+def owning_questions(assignment: str) -> dict[str, frozenset[str]]:
+    """QUESTIONS of m_ASSIGNMENT.py: {function: the questions that grade it} ({} if undefined).
+
+    A mutant of `function` may lose points only on these questions (one mistake costs once).
+    A value may be one question name or several.
+    """
+    module = importlib.import_module(f"{__package__}.m_{assignment}")
+    table = getattr(module, "QUESTIONS", {})
+    return {f: frozenset([q] if isinstance(q, str) else q) for f, q in table.items()}
+
+
 def load_catalogue(assignment: str) -> list[Mutant]:
     """Return MUTANTS of m_ASSIGNMENT.py, checking that the ids are unique."""
     module = importlib.import_module(f"{__package__}.m_{assignment}")

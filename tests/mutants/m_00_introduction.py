@@ -42,6 +42,7 @@ MUTANTS = [
         "neuron_forward",
         "activation_on_inputs",
         "def neuron_forward(x, w, b, activation):\n    return np.dot(w, activation(x)) + b\n",
+        mistake="to the inputs x",
     ),
     Mutant(
         "neuron_forward",
@@ -62,6 +63,7 @@ MUTANTS = [
         "sigmoid",
         "sign_flipped",
         "def sigmoid(z):\n    return 1 / (1 + np.exp(z))\n",
+        mistake="sign in the exponent",
     ),
     Mutant(
         "sigmoid",
@@ -87,6 +89,12 @@ MUTANTS = [
     ),
     Mutant(
         "sigmoid_derivative",
+        "sigmoid_twice",
+        "def sigmoid_derivative(z):\n    a = sigmoid(sigmoid(z))\n    return a * (1 - a)\n",
+        mistake="sigmoid twice",
+    ),
+    Mutant(
+        "sigmoid_derivative",
         "denominator_not_squared",
         "def sigmoid_derivative(z):\n    return np.exp(-z) / (1 + np.exp(-z))\n",
         mistake="1 - sigmoid(z)",
@@ -98,8 +106,15 @@ MUTANTS = [
         "def relu(z):\n    z = np.asarray(z, dtype=float)\n    z[z < 0] = 0\n    return z\n",
         mistake="modified its input",
     ),
-    Mutant("relu", "minimum", "def relu(z):\n    return np.minimum(z, 0)\n"),
-    Mutant("relu", "absolute_value", "def relu(z):\n    return np.abs(z)\n"),
+    Mutant(
+        "relu",
+        "minimum",
+        "def relu(z):\n    return np.minimum(z, 0)\n",
+        mistake="not np.minimum",
+    ),
+    Mutant(
+        "relu", "absolute_value", "def relu(z):\n    return np.abs(z)\n", mistake="absolute value"
+    ),
     # ------------------------------------------------------------------ relu_derivative
     Mutant(
         "relu_derivative",
@@ -111,6 +126,7 @@ MUTANTS = [
         "relu_derivative",
         "returns_relu",
         "def relu_derivative(z):\n    return np.maximum(z, 0)\n",
+        mistake="relu(z) itself",
     ),
     Mutant(
         "relu_derivative",
@@ -125,6 +141,7 @@ MUTANTS = [
         "def graph_forward(w, x, b, t):\n"
         "    p = w * x\n    s = p + b\n    a = float(sigmoid(s))\n    e = a - t\n"
         "    return {'p': p, 's': s, 'a': a, 'e': e, 'L': abs(e)}\n",
+        mistake="SQUARED error",
     ),
     Mutant(
         "graph_forward",
@@ -140,6 +157,7 @@ MUTANTS = [
         "def graph_forward(w, x, b, t):\n"
         "    p = w * x\n    s = p\n    a = float(sigmoid(s))\n    e = a - t\n"
         "    return {'p': p, 's': s, 'a': a, 'e': e, 'L': e ** 2}\n",
+        mistake="bias is missing",
     ),
     # ------------------------------------------------------------------ graph_backward
     Mutant(
@@ -170,6 +188,7 @@ MUTANTS = [
         "graph_backward",
         "local_gradient_only",
         _graph_backward(_DE, _DS, "{'dw': x, 'dx': w, 'db': ds, 'dt': -de}"),
+        mistake="local gradient",
     ),
     # ------------------------------------------------------------------ layer_forward_loop
     Mutant(
@@ -203,6 +222,7 @@ MUTANTS = [
         "        for m in range(W.shape[1]):\n"
         "            Z[-1, m] = np.dot(X[n], W[:, m]) + b[m]\n"
         "    return Z\n",
+        mistake="last row of Z",
     ),
     # ------------------------------------------------------------------ layer_forward
     Mutant(
@@ -221,6 +241,7 @@ MUTANTS = [
         "layer_forward",
         "bias_summed",
         "def layer_forward(X, W, b):\n    return X @ W + b.sum()\n",
+        mistake="summed into one number",
     ),
     Mutant(
         "layer_forward",
@@ -231,3 +252,16 @@ MUTANTS = [
         mistake="modified its input",
     ),
 ]
+
+# The questions that grade each function: a mutant may cost only these (one mistake costs once).
+QUESTIONS = {
+    "neuron_forward": "q_neuron",
+    "sigmoid": "q_sigmoid",
+    "sigmoid_derivative": "q_sigmoid",
+    "relu": "q_relu",
+    "relu_derivative": "q_relu",
+    "graph_forward": "q_graph",
+    "graph_backward": "q_graph",
+    "layer_forward_loop": "q_layer",
+    "layer_forward": "q_layer",
+}

@@ -168,6 +168,7 @@ MUTANTS = [
         "relu_forward",
         "leaky",
         "def relu_forward(Z):\n    return np.where(Z > 0, Z, 0.01 * Z)\n",
+        mistake="leaky ReLU",
     ),
     # ------------------------------------------------------- relu_backward: dA * (Z > 0)
     Mutant(
@@ -176,7 +177,12 @@ MUTANTS = [
         "def relu_backward(dA, Z):\n    return dA * (Z >= 0)\n",
         mistake="exactly 0",
     ),
-    Mutant("relu_backward", "uses_dA", "def relu_backward(dA, Z):\n    return dA * (dA > 0)\n"),
+    Mutant(
+        "relu_backward",
+        "uses_dA",
+        "def relu_backward(dA, Z):\n    return dA * (dA > 0)\n",
+        mistake="not from dA",
+    ),
     Mutant(
         "relu_backward",
         "sign_of_Z",
@@ -206,6 +212,7 @@ MUTANTS = [
         "sigmoid_forward",
         "sign_flipped",
         "def sigmoid_forward(Z):\n    return 1 / (1 + np.exp(Z))\n",
+        mistake="sign in the exponent",
     ),
     Mutant(
         "sigmoid_forward",
@@ -243,6 +250,7 @@ MUTANTS = [
         "tanh_forward",
         "sigmoid_instead",
         "def tanh_forward(Z):\n    return 1 / (1 + np.exp(-Z))\n",
+        mistake="this is the sigmoid",
     ),
     # ------------------------------------------------ tanh_backward: dA * (1 - A**2), A = output
     Mutant(
@@ -413,6 +421,7 @@ MUTANTS = [
         "    for key in params:\n"
         "        if key.startswith('W'):\n"
         "            params[key] -= lr * grads[key]\n",
+        mistake="the biases too",
     ),
     Mutant(
         "sgd_step",
@@ -452,6 +461,21 @@ MUTANTS = [
     ),
     Mutant(
         "numerical_gradient",
+        "restores_by_adding_h",
+        "def numerical_gradient(f, x, h=1e-5):\n"
+        "    grad = np.zeros(x.shape)\n"
+        "    for i in np.ndindex(x.shape):\n"
+        "        x[i] += h\n"
+        "        f_plus = f(x)\n"
+        "        x[i] -= 2 * h\n"
+        "        f_minus = f(x)\n"
+        "        x[i] += h\n"
+        "        grad[i] = (f_plus - f_minus) / (2 * h)\n"
+        "    return grad\n",
+        mistake="x[i] = old",
+    ),
+    Mutant(
+        "numerical_gradient",
         "perturbs_a_copy",
         "def numerical_gradient(f, x, h=1e-5):\n"
         "    grad = np.zeros(x.shape)\n"
@@ -477,6 +501,12 @@ MUTANTS = [
     ),
     Mutant(
         "init_two_layer",
+        "variance_as_std",
+        _init_two_layer("np.random.default_rng(seed)", "2.0 / D", "2.0 / H"),
+        mistake="square root of the variance",
+    ),
+    Mutant(
+        "init_two_layer",
         "unseeded",
         _init_two_layer("np.random.default_rng()", "np.sqrt(2.0 / D)", "np.sqrt(2.0 / H)"),
         mistake="seed",
@@ -487,6 +517,7 @@ MUTANTS = [
         _init_two_layer(
             "np.random.default_rng(seed)", "np.sqrt(2.0 / D)", "np.sqrt(2.0 / H)", "(H, D)"
         ),
+        mistake="the transpose of",
     ),
     # ------------------------------------------ two_layer_forward: dense, relu, dense -> logits
     Mutant(
@@ -495,6 +526,7 @@ MUTANTS = [
         "def two_layer_forward(X, params):\n"
         '    Z1 = dense_forward(X, params["W1"], params["b1"])\n'
         '    return dense_forward(Z1, params["W2"], params["b2"]), (X, Z1, Z1)\n',
+        mistake="ReLU between the two layers is missing",
     ),
     Mutant(
         "two_layer_forward",
@@ -503,6 +535,7 @@ MUTANTS = [
         '    Z1 = dense_forward(X, params["W1"], params["b1"])\n'
         "    A1 = relu_forward(Z1)\n"
         '    return softmax(dense_forward(A1, params["W2"], params["b2"])), (X, Z1, A1)\n',
+        mistake="applies a softmax",
     ),
     Mutant(
         "two_layer_forward",
@@ -511,12 +544,14 @@ MUTANTS = [
         '    Z1 = dense_forward(X, params["W1"], params["b1"])\n'
         "    A1 = relu_forward(Z1)\n"
         '    return relu_forward(dense_forward(A1, params["W2"], params["b2"])), (X, Z1, A1)\n',
+        mistake="ReLU after the second layer",
     ),
     # ------------------------------------- two_layer_backward: dense, relu, dense backwards
     Mutant(
         "two_layer_backward",
         "skips_relu",
         _TWO_LAYER_BACKWARD.format(dZ1="dA1", grads=_GRADS),
+        mistake="relu_backward is missing",
     ),
     Mutant(
         "two_layer_backward",
@@ -533,6 +568,7 @@ MUTANTS = [
         _TWO_LAYER_BACKWARD.format(
             dZ1="relu_backward(dA1, Z1)", grads=_GRADS.replace("db1", "@").replace("db2", "db1")
         ).replace("@", "db2"),
+        mistake="bias gradients are swapped",
     ),
     Mutant(
         "two_layer_backward",
@@ -540,6 +576,7 @@ MUTANTS = [
         _TWO_LAYER_BACKWARD.format(dZ1="relu_backward(dA1, Z1)", grads=_GRADS).replace(
             "dense_backward(dlogits, A1,", "dense_backward(dlogits, Z1,"
         ),
+        mistake="computed from Z1",
     ),
     # ------------------------------- train_step: forward, loss, backward, SGD; loss before update
     Mutant(
@@ -560,6 +597,7 @@ MUTANTS = [
         "    loss, dlogits = cross_entropy_loss(logits, y)\n"
         "    two_layer_backward(dlogits, cache, params)\n"
         "    return loss\n",
+        mistake="did not change",
     ),
     Mutant(
         "train_step",
@@ -569,7 +607,7 @@ MUTANTS = [
         "    loss, dlogits = cross_entropy_loss(logits, y)\n"
         "    sgd_step(params, two_layer_backward(dlogits, cache, params), lr)\n"
         "    return cross_entropy_loss(two_layer_forward(X, params)[0], y)[0]\n",
-        mistake="before the update",
+        mistake="loss after the update",
     ),
     Mutant(
         "train_step",
@@ -579,6 +617,7 @@ MUTANTS = [
         "    loss, dlogits = cross_entropy_loss(logits, y)\n"
         "    sgd_step(params, two_layer_backward(dlogits, cache, params), 0.1)\n"
         "    return loss\n",
+        mistake="learning rate",
     ),
     # ---------------------------------------- train_two_layer: the notebook's mini-batch recipe
     Mutant(
@@ -619,6 +658,28 @@ MUTANTS = [
     ),
 ]
 
+# The questions that grade each function: a mutant may cost only these (one mistake costs once).
+QUESTIONS = {
+    "dense_forward": "q_dense_forward",
+    "dense_backward": "q_dense_backward",
+    "relu_forward": "q_relu",
+    "relu_backward": "q_relu",
+    "sigmoid_forward": "q_sigmoid",
+    "sigmoid_backward": "q_sigmoid",
+    "tanh_forward": "q_tanh",
+    "tanh_backward": "q_tanh",
+    "softmax": "q_softmax",
+    "cross_entropy_loss": "q_cross_entropy",
+    "mse_loss": "q_mse",
+    "numerical_gradient": "q_numerical_gradient",
+    "sgd_step": "q_sgd_step",
+    "init_two_layer": "q_init_two_layer",
+    "two_layer_forward": "q_two_layer_forward",
+    "two_layer_backward": "q_two_layer_backward",
+    "train_step": "q_train_step",
+    "train_two_layer": "q_train_two_layer",
+}
+
 # Probe inputs: N = 5 examples, D = 3 features, M = 4 outputs (C = 4 classes).
 _rng = np.random.default_rng(1)
 _X = _rng.normal(size=(5, 3))
@@ -645,9 +706,11 @@ def _sgd_probe(sgd_step: Callable[..., Any]) -> tuple[dict[str, np.ndarray], ...
     return params, arrays, grads
 
 
-def _gradient_probe(numerical_gradient: Callable[..., Any]) -> tuple[Any, np.ndarray]:
+def _gradient_probe(numerical_gradient: Callable[..., Any]) -> tuple[Any, np.ndarray, float]:
+    """The gradient, x after the call, and 1.0 if x got back exactly its values (else 0.0)."""
     x = _X.copy()
-    return numerical_gradient(lambda v: np.sum(v**3) + np.sum(x[:, :1] * v[:, 1:2]), x, 0.1), x
+    grad = numerical_gradient(lambda v: np.sum(v**3) + np.sum(x[:, :1] * v[:, 1:2]), x, 0.1)
+    return grad, x, float(np.array_equal(x, _X))
 
 
 PROBES: dict[str, Callable[[Callable[..., Any]], Any]] = {

@@ -110,6 +110,7 @@ MUTANTS = [
         "TwoLayerNet",
         "sigmoid_hidden",
         _net(_LAYERS, "return self.fc2(torch.sigmoid(self.fc1(X)))"),
+        mistake="hidden activation is a sigmoid",
     ),
     Mutant(
         "TwoLayerNet",
@@ -229,6 +230,7 @@ MUTANTS = [
             "    model.fc2.weight.copy_(torch.as_tensor(params['W2'].T))\n"
             "return model"
         ),
+        mistake="bias still holds",
     ),
     # ------------------------------------------------------------------ loss_and_grads
     Mutant(
@@ -253,6 +255,7 @@ MUTANTS = [
         "loss_and_grads",
         "softmax_before_loss",
         _loss_and_grads("nn.functional.cross_entropy(torch.softmax(model(X), dim=1), y)", _GRAD_W),
+        mistake="softmax before the loss",
     ),
     Mutant(
         "loss_and_grads",
@@ -264,6 +267,7 @@ MUTANTS = [
         "loss_and_grads",
         "returns_loss_tensor",
         _loss_and_grads(_CE, _GRAD_W, ret="loss, grads"),
+        mistake="Python float",
     ),
     Mutant(
         "loss_and_grads",
@@ -304,6 +308,7 @@ MUTANTS = [
             "optimizer.zero_grad()\nloss_fn(model(X), y).backward()\noptimizer.step()\n"
             "return loss_fn(model(X), y).item()"
         ),
+        mistake="loss after the step",
     ),
     Mutant(
         "train_step",
@@ -340,6 +345,7 @@ MUTANTS = [
             "optimizer.zero_grad()\nloss = loss_fn(model(X), y)\noptimizer.step()\n"
             "loss.backward()\nreturn loss.item()"
         ),
+        mistake="after loss.backward()",
     ),
     # ------------------------------------------------------------------ MoonsDataset
     Mutant(
@@ -364,6 +370,7 @@ MUTANTS = [
             "self.X = torch.as_tensor(X)\nself.y = torch.as_tensor(y, dtype=torch.int64)",
             length="return self.X.shape[1]",
         ),
+        mistake="number of examples",
     ),
     # ------------------------------------------------------------------ make_loader
     Mutant(
@@ -442,6 +449,7 @@ MUTANTS = [
         "train_epoch",
         "divides_by_batches",
         _epoch("sum(l * n for l, n in zip(losses, sizes)) / len(losses)"),
+        mistake="number of batches",
     ),
     # ------------------------------------------------------------------ evaluate
     Mutant(
@@ -523,3 +531,16 @@ MUTANTS = [
         mistake="return the trained model",
     ),
 ]
+
+# The questions that grade each function: a mutant may cost only these (one mistake costs once).
+QUESTIONS = {
+    "TwoLayerNet": "q_model",
+    "load_numpy_weights": "q_load_weights",
+    "loss_and_grads": "q_loss_and_grads",
+    "train_step": "q_train_step",
+    "MoonsDataset": "q_data",
+    "make_loader": "q_data",
+    "train_epoch": "q_train_epoch",
+    "evaluate": "q_evaluate",
+    "train_digits": "q_digits",
+}

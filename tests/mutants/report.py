@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from tests.build_once import AssignmentMissing, built
-from tests.mutants.catalogue import catalogue_names, load_catalogue
+from tests.mutants.catalogue import catalogue_names, load_catalogue, owning_questions
 from tests.mutants.runner import MutantRunner, Verdict
 
 
@@ -21,9 +21,21 @@ def _rate(count: int, total: int) -> str:
     return f"{count}/{total} ({100 * count / total:.0f}%)" if total else "0/0"
 
 
-def format_table(name: str, verdicts: Sequence[Verdict]) -> str:
-    """One line per mutant, then the catch rate, public catch rate and named-mistake rate."""
-    rows = [("function", "mutant", "score", "caught", "public", "named")]
+def _spill(verdict: Verdict, owners: Mapping[str, frozenset[str]]) -> str:
+    """Questions other than the function's own that lose points ("-": none; "?": unknown)."""
+    own = owners.get(verdict.mutant.function)
+    if own is None:
+        return "?"
+    return ",".join(sorted(verdict.questions_losing_points() - own)) or "-"
+
+
+def format_table(
+    name: str, verdicts: Sequence[Verdict], owners: Mapping[str, frozenset[str]] | None = None
+) -> str:
+    """One line per mutant, then the catch rate, public catch rate, named-mistake rate and the
+    points lost by the worst single mistake. `owners`: {function: its questions} (QUESTIONS)."""
+    owners = owners or {}
+    rows = [("function", "mutant", "score", "caught", "public", "named", "also lost")]
     for v in verdicts:
         named = "-" if v.named is None else ("yes" if v.named else f"NO ({v.mutant.mistake!r})")
         rows.append(
@@ -34,6 +46,7 @@ def format_table(name: str, verdicts: Sequence[Verdict]) -> str:
                 "yes" if v.caught else "NO",
                 "yes" if v.caught_publicly else "no",
                 named,
+                _spill(v, owners),
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -43,8 +56,17 @@ def format_table(name: str, verdicts: Sequence[Verdict]) -> str:
     lines.append(
         f"caught {_rate(sum(v.caught for v in verdicts), len(verdicts))}, "
         f"by public tests {_rate(sum(v.caught_publicly for v in verdicts), len(verdicts))}, "
-        f"known mistakes named {_rate(sum(bool(v.named) for v in known), len(known))}"
+        f"known mistakes named {_rate(sum(bool(v.named) for v in known), len(known))}, "
+        f"all mutants named {_rate(sum(bool(v.named) for v in known), len(verdicts))}"
     )
+    if verdicts:
+        worst = max(verdicts, key=lambda v: v.points_lost)
+        spilled = sum(_spill(v, owners) not in ("-", "?") for v in verdicts)
+        lines.append(
+            f"worst single mistake: {worst.mutant.id} loses {round(worst.points_lost, 2):g} of "
+            f"{round(worst.baseline.score, 2):g}; mutants costing other questions too: "
+            + (f"{spilled}/{len(verdicts)}" if owners else "unknown (no QUESTIONS table)")
+        )
     return "\n".join(lines)
 
 
@@ -68,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             if runner.notebook_errors or runner.baseline.error:
                 print(f"{name}: the solution notebook has errors: {runner.notebook_errors}")
             verdicts = [runner.judge(mutant) for mutant in load_catalogue(name)]
-        print(format_table(name, verdicts) + "\n")
+        print(format_table(name, verdicts, owning_questions(name)) + "\n")
         all_caught &= all(v.caught for v in verdicts)
     return 0 if all_caught else 1
 

@@ -124,6 +124,18 @@ class Verdict:
         wanted = self.mutant.mistake.lower()
         return any(wanted in case.message.lower() for case in self.new_failures)
 
+    def questions_losing_points(self) -> frozenset[str]:
+        """The questions on which the mutant scores less than the baseline."""
+        before = {q.question: q.score for q in self.baseline.questions}
+        return frozenset(
+            q.question for q in self.grade.questions if q.score < before.get(q.question, 0.0)
+        )
+
+    @property
+    def points_lost(self) -> float:
+        """How many points the mistake costs."""
+        return self.baseline.score - self.grade.score
+
     def explain(self) -> str:
         """A short account for a failing pytest: scores and the feedback that was shown."""
         lines = [

@@ -1,6 +1,7 @@
 """Every catalogued mutant loses points under the assignment's real tests (otter's runner, one
-kernel per assignment), and the feedback names the mistake where the catalogue knows it; every
-catalogued equivalent answer (a right answer written another way) scores full marks; and
+kernel per assignment), the feedback names the mistake where the catalogue knows it, and where
+the catalogue says which questions grade a function (QUESTIONS), no other question loses points;
+every catalogued equivalent answer (a right answer written another way) scores full marks; and
 `autograder grade` gives every mutant, test case by test case, the verdicts of that one process.
 
 One class per assignment (tests/scheduling.py): the worker that runs it starts that assignment's
@@ -13,7 +14,13 @@ from contextlib import ExitStack
 import pytest
 
 from tests.build_once import AssignmentMissing, built
-from tests.mutants.catalogue import Mutant, catalogue_names, load_catalogue, load_equivalents
+from tests.mutants.catalogue import (
+    Mutant,
+    catalogue_names,
+    load_catalogue,
+    load_equivalents,
+    owning_questions,
+)
 from tests.mutants.runner import Grade, MutantRunner
 from tests.mutants.through_grade import BASELINE, grade_catalogue, notebook_stem, verdicts
 from tests.scheduling import classes_per_assignment
@@ -84,6 +91,10 @@ class MutantCatalogue:
             assert verdict.named, (
                 f"the feedback does not contain {mutant.mistake!r}\n{verdict.explain()}"
             )
+        own = owning_questions(self.assignment).get(mutant.function)
+        if own is not None:  # one mistake costs once
+            others = verdict.questions_losing_points() - own
+            assert not others, f"it also costs {sorted(others)}\n{verdict.explain()}"
 
     def test_equivalent_answer_gets_full_marks(
         self, equivalent: Mutant, runner_for: Callable[[str], MutantRunner]

@@ -101,11 +101,19 @@ def test_hanging_mutant_times_out_and_the_kernel_recovers(runner: MutantRunner) 
 
 @pytest.mark.slow
 def test_report_table(runner: MutantRunner) -> None:
-    table = format_table("tiny", [runner.judge(TRIPLE), runner.judge(EQUIVALENT)])
-    lines = table.splitlines()
+    verdicts = [runner.judge(TRIPLE), runner.judge(EQUIVALENT)]
+    lines = format_table("tiny", verdicts).splitlines()
     assert lines[0] == "tiny: 2 mutants"
-    assert lines[2].split() == ["double", "triple", "1/3", "yes", "yes", "yes"]
-    assert lines[3].split() == ["double", "equivalent", "3/3", "NO", "no", "-"]
-    assert (
-        lines[-1] == "caught 1/2 (50%), by public tests 1/2 (50%), known mistakes named 1/1 (100%)"
+    assert lines[2].split() == ["double", "triple", "1/3", "yes", "yes", "yes", "?"]
+    assert lines[3].split() == ["double", "equivalent", "3/3", "NO", "no", "-", "?"]
+    assert lines[-2] == (
+        "caught 1/2 (50%), by public tests 1/2 (50%), known mistakes named 1/1 (100%), "
+        "all mutants named 1/2 (50%)"
     )
+    assert lines[-1] == (
+        "worst single mistake: double:triple loses 2 of 3; mutants costing other questions "
+        "too: unknown (no QUESTIONS table)"
+    )
+    lines = format_table("tiny", verdicts, {"double": frozenset({"q1"})}).splitlines()
+    assert lines[2].split()[-1] == "-"
+    assert lines[-1].endswith("mutants costing other questions too: 0/2")

@@ -176,3 +176,21 @@ def test_imports_with_numpy_only() -> None:
         "assert not any(m.startswith('nnref') for m in sys.modules)"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_change_in_the_last_digits_is_shown_and_explained() -> None:
+    """Perturbing and restoring with `+= h` / `-= h` leaves rounding: both values must read
+    differently, and the advice is to assign the saved value back, not to work on a copy."""
+    before = np.array([0.1, 0.5, 0.7])
+    after = before.copy()
+    after[1] += 1e-5
+    after[1] -= 1e-5
+    assert after[1] != before[1]
+    with pytest.raises(AssertionError) as caught:
+        nncheck.assert_not_mutated(before, after, "x")
+    message = str(caught.value)
+    assert "was 0.5, now 0.49999999999999994" in message and "x[i] = old" in message
+    assert "Work on a copy" not in message
+    after[1] = 0.0
+    with pytest.raises(AssertionError, match="Work on a copy"):
+        nncheck.assert_not_mutated(before, after, "x")

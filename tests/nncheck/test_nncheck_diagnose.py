@@ -168,3 +168,20 @@ def test_no_scale_diagnosis_without_batch_size() -> None:
 def test_an_arbitrary_factor_is_not_reported_for_a_single_number() -> None:
     assert "times the right value" not in (nncheck.diagnose(44.09, 1.0, name="loss") or "")
     assert "twice" in nncheck.diagnose(2.0, 1.0, name="loss")
+
+
+def test_a_ratio_near_one_is_no_constant_factor() -> None:
+    """A one-sided difference is 1.00001 times the central one: an approximation, not a factor."""
+    for ratio in (1.000001, 1.00001, 0.9999):
+        assert nncheck.diagnose(DW * ratio, DW) is None
+    assert "1.5 times the right value" in nncheck.diagnose(DW * 1.5, DW)
+
+
+def test_a_name_with_an_article_reads_as_english() -> None:
+    message = nncheck.diagnose(2.0, 1.0, name="the cross-entropy loss")
+    assert message.startswith("Your cross-entropy loss is exactly twice")
+
+
+def test_the_wrong_axis_advice_names_axis_0() -> None:
+    message = nncheck.diagnose(DZ.sum(axis=1), DB, batch_size=N)
+    assert "Sum over the batch axis, axis=0." in message

@@ -122,6 +122,27 @@ _MUTATION_ADVICE = (
 )
 
 
+_ROUNDING_ADVICE = (
+    "The values changed only in their last digits: a value was changed and then changed back "
+    "by arithmetic (e.g. `x[i] += h` then `x[i] -= h`), which does not always give back the "
+    "very same float. Save the old value and assign it back (`x[i] = old`)."
+)
+
+
+def _distinct(was: float, now: float) -> tuple[str, str]:
+    """Two different floats written so that they read differently (8 digits, or all of them)."""
+    short = (f"{was:.8g}", f"{now:.8g}")
+    return short if short[0] != short[1] else (repr(was), repr(now))
+
+
+def _only_rounding(before: np.ndarray, after: np.ndarray) -> bool:
+    """Every change is within a few units in the last place of the value."""
+    both = np.isfinite(before) & np.isfinite(after)
+    if not both.all():
+        return False
+    return bool(np.all(np.abs(after - before) <= 8 * np.spacing(np.abs(before))))
+
+
 def _assert_array_unchanged(before: Any, after: Any, name: str) -> None:
     b = np.asarray(before, dtype=np.float64)
     a = np.asarray(after, dtype=np.float64)
@@ -133,10 +154,11 @@ def _assert_array_unchanged(before: Any, after: Any, name: str) -> None:
     changed = ~((a == b) | (np.isnan(a) & np.isnan(b)))
     if changed.any():
         first = tuple(int(i) for i in np.argwhere(changed)[0])
+        was, now = _distinct(float(b[first]), float(a[first]))
         raise AssertionError(
             f"Your function modified its input {name} in place: {int(changed.sum())} of "
-            f"{changed.size} values changed (first at index {first}: was {b[first]:.8g}, now "
-            f"{a[first]:.8g}). " + _MUTATION_ADVICE
+            f"{changed.size} values changed (first at index {first}: was {was}, now {now}). "
+            + (_ROUNDING_ADVICE if _only_rounding(b, a) else _MUTATION_ADVICE)
         )
 
 
