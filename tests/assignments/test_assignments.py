@@ -10,13 +10,14 @@ the committed student variant equals the fresh build (fixtures.npz: its arrays, 
 
 from __future__ import annotations
 
+import nbformat
 import pytest
 
-from autograder.config import load_config
 from autograder.authoring.leaks import find_secrets
 from autograder.authoring.master import parse_master
-from autograder.paths import project_paths
 from autograder.authoring.verify import released_leaks, verify_assignment
+from autograder.config import load_config
+from autograder.paths import project_paths
 from tests.build_once import built
 from tests.scheduling import classes_per_assignment
 
@@ -97,3 +98,15 @@ def test_the_nncheck_copy_students_get_is_the_current_nncheck(name: str) -> None
     assert not stale, (
         f"assignments/{name}/nncheck is stale ({stale}): run `autograder build {name}`"
     )
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_each_question_has_one_check_cell_in_the_student_notebook(name):
+    notebook = nbformat.read(PATHS.student_notebook(name), as_version=4)
+    checks = [
+        cell.source.strip()
+        for cell in notebook.cells
+        if cell.cell_type == "code" and cell.source.strip().startswith("grader.check(")
+    ]
+    duplicated = sorted({c for c in checks if checks.count(c) > 1})
+    assert not duplicated, f"{name}: the same check cell more than once: {duplicated}"

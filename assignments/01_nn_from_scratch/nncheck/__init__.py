@@ -9,6 +9,7 @@ the part that drives the student's code where that code lives (see `nncheck.scen
 from nncheck.compare import assert_close, assert_not_mutated, assert_shape, relative_error
 from nncheck.convert import as_float_array, unpack_result
 from nncheck.diagnose import diagnose
+from nncheck.export import HIDDEN_TESTS_NOTE, notebook_in_use
 from nncheck.fixtures import load_fixtures
 from nncheck.scenario import in_student
 from nncheck.tolerances import get_tolerance, gradcheck_threshold, load_tolerances
@@ -22,6 +23,7 @@ from nncheck.upstream import (
 )
 
 __all__ = [
+    "HIDDEN_TESTS_NOTE",
     "as_float_array",
     "assert_close",
     "assert_close_given_parts",
@@ -38,6 +40,7 @@ __all__ = [
     "load_fixtures",
     "load_tolerances",
     "matches",
+    "notebook_in_use",
     "relative_error",
     "unpack_result",
 ]

@@ -110,6 +110,20 @@ def _scalar_expected(s: np.ndarray, r: np.ndarray, ctx: _Context) -> str | None:
     )
 
 
+def _one_value_missing_or_extra(s: np.ndarray, r: np.ndarray, ctx: _Context) -> str | None:
+    """A 1-D result one entry short (long): the right values without (with) a first or last one."""
+    if s.ndim != 1 or r.ndim != 1 or abs(s.size - r.size) != 1:
+        return None
+    short, long = (s, r) if s.size < r.size else (r, s)
+    for end, part in (("first", long[1:]), ("last", long[:-1])):
+        if np.allclose(short, part, rtol=ctx.rtol, atol=ctx.atol):
+            head = f"Your {ctx.name} has {s.size} values but should have {r.size}"
+            if s.size < r.size:
+                return f"{head}: it is the right values without the {end} one (it is missing)."
+            return f"{head}: it is the right values plus an extra {end} value."
+    return None
+
+
 def _size_one_axes(s: np.ndarray, r: np.ndarray, ctx: _Context) -> str | None:
     if s.size != r.size or np.squeeze(s).shape != np.squeeze(r).shape:
         return None
@@ -186,9 +200,10 @@ def _non_finite(s: np.ndarray, r: np.ndarray, ctx: _Context) -> str | None:
     index = tuple(int(i) for i in np.argwhere(bad)[0])
     return (
         f"{_your(ctx.name)} contains {int(bad.sum())} NaN/inf value(s) (first at index {index}) "
-        "where finite values were expected: a numerically unstable step. np.exp overflows for "
-        "large inputs: subtract the row maximum before exponentiating (softmax), and compute "
-        "log(softmax) as Z - max - log(sum(exp(Z - max))) instead of log of a probability."
+        "where finite values were expected: a numerically unstable step (something was divided "
+        "by zero or overflowed). If it comes from np.exp, which overflows for large inputs: "
+        "subtract the row maximum before exponentiating (softmax), and compute log(softmax) as "
+        "Z - max - log(sum(exp(Z - max))) instead of log of a probability."
     )
 
 
@@ -358,6 +373,7 @@ _SHAPE_CHECKS: tuple[Check, ...] = (
     _transposed,
     _scalar_expected,
     _size_one_axes,
+    _one_value_missing_or_extra,
     _wrong_axis_reduction,
     _broadcast_blowup,
     _dimension_count,

@@ -30,6 +30,15 @@ def _grading() -> bool:
     return bool(getattr(otter.Notebook, "_grading_mode", False))
 
 
+def _on_colab() -> bool:
+    """Google Colab, detected as otter detects it (the IPython shell's class)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return "google.colab" in str(get_ipython())
+
+
 def _session_notebook() -> Path | None:
     """The notebook Jupyter (or VS Code) started this kernel for, if it says."""
     try:
@@ -44,16 +53,19 @@ def _session_notebook() -> Path | None:
     return None
 
 
-def notebook_in_use(expected: str, exporting: bool = True) -> str:
+def notebook_in_use(expected: str, exporting: bool = True) -> str | None:
     """The path of the notebook in use (`expected`, the handout's name, while grading).
 
     Exporting, it must be the notebook the student works in; otherwise (otter's checks only read
-    the tests, the same in every copy) the handout's notebook will do when it is there. Raises
+    the tests, the same in every copy) the handout's notebook will do when it is there, and on
+    Colab, where no notebook file exists and otter reads the tests from tests/, None. Raises
     NotebookNotFound, saying what to do, when the folder holds several notebooks and the one in
     use cannot be known.
     """
     if _grading() or (not exporting and Path(expected).is_file()):
         return expected
+    if not exporting and _on_colab():
+        return None  # no notebook file on Colab: otter reads the tests from tests/
     here = Path.cwd()
     session = _session_notebook()
     if session is not None:
