@@ -1,6 +1,7 @@
-"""The attack corpus for 03, 04 and 05: a *callback stash* on one wrong function each.
+"""The attack corpus for 00, 03, 04 and 05: a *callback stash* on one wrong function each.
 
-Tests of these assignments once handed the student's process callables of their own: 03 put a
+Tests of these assignments once handed the student's process callables of their own: 00 passed
+reference sigmoid and ReLU lambdas to the student's `neuron_forward`, 03 put a
 reference-backed `init_weights` into the notebook's namespace while grading `activation_stats`,
 04 drove `run_optimizer` with test-defined step and loss functions, 05 replayed reference masks.
 Now each test either calls the student's own functions or runs a *scenario* (nncheck.in_student)
@@ -11,6 +12,7 @@ accepts its arguments. It must score exactly its honest twin: nothing the tests 
 answers another question.
 
 Bases (one per assignment, each the only function its twin gets wrong):
+- 00 `sigmoid_zeros`: `sigmoid` returns zeros;
 - 03 `init_zeros`: `init_weights` returns zeros for every scheme;
 - 04 `adam_noop`: `adam_step` changes nothing;
 - 05 `dropout_backward_passthrough`: `dropout_backward` returns `dout` (no mask, no scaling).
@@ -107,6 +109,16 @@ def _catalogue(assignment: str, base: Base, arguments: str) -> Catalogue:
 
 
 CATALOGUES = (
+    _catalogue(
+        "00_introduction",
+        Base(
+            "sigmoid_zeros",
+            "sigmoid",
+            "return np.zeros_like(np.asarray(z, dtype=float))",
+            frozenset({"q_sigmoid"}),
+        ),
+        "z",
+    ),
     _catalogue(
         "03_experiments_and_visualizations",
         Base(
