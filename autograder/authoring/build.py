@@ -148,8 +148,9 @@ def _publish(
     leaked = [entry for entry in reference_only if (student / entry).exists()]
     if leaked:
         raise BuildError(f"{name}: autograder-only files reached the student variant: {leaked}")
-    normalize_notebook(student / f"{name}.ipynb", name)
-    normalize_notebook(autograder / f"{name}.ipynb", name)
+    in_use = (student / CHECK_PACKAGE / "export.py").is_file()  # nncheck.notebook_in_use
+    normalize_notebook(student / f"{name}.ipynb", name, in_use)
+    normalize_notebook(autograder / f"{name}.ipynb", name, in_use)
     colab = colab_variant(student, name, read_pins(paths.requirements_file)["otter-grader"])
     content_cell_ids(colab)
     (student / COLAB_DIR).mkdir()

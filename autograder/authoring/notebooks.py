@@ -61,11 +61,13 @@ def use_the_notebook_in_use(notebook: nbformat.NotebookNode, name: str) -> None:
         )
 
 
-def normalize_notebook(path: Path, name: str) -> None:
-    """Rewrite the assignment `name`'s notebook at `path`: our export cell, content-derived
-    cell ids (nbformat's stable JSON)."""
+def normalize_notebook(path: Path, name: str, in_use: bool = True) -> None:
+    """Rewrite the assignment `name`'s notebook at `path`: our init and export cells when the
+    assignment ships nncheck's `notebook_in_use` (`in_use`), content-derived cell ids
+    (nbformat's stable JSON)."""
     notebook = nbformat.read(path, as_version=4)
-    use_the_notebook_in_use(notebook, name)
+    if in_use:
+        use_the_notebook_in_use(notebook, name)
     content_cell_ids(notebook)
     nbformat.validate(notebook)
     nbformat.write(notebook, path)

@@ -37,6 +37,7 @@ def test_build_twice_is_byte_identical_and_verify_passes(tiny_paths, tiny_course
     first = build_assignment("tiny", paths=tiny_paths, course=tiny_course)  # otter grades it too
     student = _files(first.student_dir)
     assert sorted(student) == [
+        "colab/tiny.ipynb",
         "fixtures.npz",
         "nncheck/__init__.py",
         "nncheck/tolerances.json",

@@ -161,6 +161,13 @@ def library_function_as_an_argument(env):
     return [env["apply"](np.tanh, x), env["apply"](np.maximum, x, 0.0)]
 
 
+def dtypes_are_data(env):
+    import torch
+
+    got = env["dtypes"]()
+    return [got[0] == np.dtype("float32"), got[1] == torch.int64, got[2] is torch.float64]
+
+
 def nan_values_round_trip(env):
     d = {"x": float("nan"), "a": np.array([np.nan, 1.0])}
     env["identity"](d)
@@ -313,6 +320,15 @@ CASES = [
         "library_function_as_an_argument",
         "def apply(f, *args):\n    return f(*args)\n",
         library_function_as_an_argument,
+    ),
+    Case(
+        "dtypes_are_data",
+        """
+        import torch
+        def dtypes():
+            return [np.zeros(1, np.float32).dtype, torch.int64, torch.float64]
+        """,
+        dtypes_are_data,
     ),
     Case("nan_values_round_trip", "def identity(x):\n    return x\n", nan_values_round_trip),
 ]

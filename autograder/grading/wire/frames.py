@@ -8,6 +8,7 @@ with tagged objects:
   list, `{"$t": [...]}` tuple, `{"$d": [[k, v], ...]}` dict, `{"$c": [re, im]}` complex,
   `{"$a": i}` ndarray, `{"$s": i}` NumPy scalar, `{"$tensor": i, "rg": bool}` torch tensor (by
   value: the graph does not travel), `{"$rng": state}` NumPy Generator (PCG64) by value,
+  `{"$dtype": "<f8"}` a NumPy dtype (numeric or boolean), `{"$tdtype": "int64"}` a torch dtype,
   `{"$ref": id, "type": "...", "callable": bool}` an object that stays in the student's process,
   `{"$lib": "numpy.tanh"}` a library function, looked up by name where it arrives (library.py).
 
@@ -127,12 +128,16 @@ class Encoder:
             return {"$s": self._array(np.asarray(value))}
         if isinstance(value, np.random.Generator) and type(value.bit_generator).__name__ == "PCG64":
             return {"$rng": Encoder(self._fallback).encode(value.bit_generator.state, depth + 1)}
+        if isinstance(value, np.dtype) and value.kind in ARRAY_KINDS and value.fields is None:
+            return {"$dtype": value.str}
         torch = _torch()
         if torch is not None and isinstance(value, torch.Tensor) and value.layout == torch.strided:
             data = value.detach().cpu()
             if data.dtype == torch.bfloat16:
                 data = data.float()
             return {"$tensor": self._array(data.numpy()), "rg": bool(value.requires_grad)}
+        if torch is not None and isinstance(value, torch.dtype):
+            return {"$tdtype": str(value).removeprefix("torch.")}
         return self._fallback(value)
 
 
@@ -198,6 +203,10 @@ class Decoder:
             return self._tensor(self._array(body), bool(node.get("rg")))
         if tag == "$rng":
             return self._generator(self.decode(body, depth + 1))
+        if tag == "$dtype":
+            return self._dtype(body)
+        if tag == "$tdtype":
+            return self._torch_dtype(body)
         if tag in ("$ref", "$lib"):
             return self._on_ref(node)
         raise WireError(f"unknown value tag {tag!r}")
@@ -281,6 +290,27 @@ class Decoder:
         if not isinstance(key, (str, int, float, bool, tuple, type(None))):
             raise WireError("dict keys must be plain values")
         return key
+
+    @staticmethod
+    def _dtype(text: Any) -> np.dtype:
+        """A numeric or boolean NumPy dtype, from its `.str` ("<f8")."""
+        try:
+            dtype = np.dtype(str(text)[:16])
+        except TypeError:
+            raise WireError("bad dtype") from None
+        if dtype.kind not in ARRAY_KINDS or dtype.fields is not None:
+            raise WireError("bad dtype")
+        return dtype
+
+    @staticmethod
+    def _torch_dtype(name: Any) -> Any:
+        """A torch dtype by its name ("int64")."""
+        import torch
+
+        dtype = getattr(torch, str(name)[:32], None) if str(name).isidentifier() else None
+        if not isinstance(dtype, torch.dtype):
+            raise WireError("bad torch dtype")
+        return dtype
 
     @staticmethod
     def _tensor(array: np.ndarray, requires_grad: bool) -> Any:
