@@ -156,6 +156,14 @@ def _kept_folders() -> list[str]:
     return [*folders, *links]
 
 
+def _private_tmp(paths: list[str]) -> None:
+    """An empty tmpfs of TMP_MB at each of `paths` under the new root."""
+    for path in paths:
+        os.makedirs(_NEW_ROOT + path, exist_ok=True)
+        options = f"mode=1777,size={TMP_MB}m"
+        _mount("tmpfs", _NEW_ROOT + path, "tmpfs", _MS_NOSUID | _MS_NODEV, options)
+
+
 def _new_root(workdir: str, uid: int, disk_mb: int, hidden: list[str]) -> list[str]:
     """Build a root of its own and pivot into it: the system folders and Python's install (at
     their own paths), the working folder, private temporary folders, a few devices, this PID
@@ -164,6 +172,8 @@ def _new_root(workdir: str, uid: int, disk_mb: int, hidden: list[str]) -> list[s
     missing = []
     _mount(None, "/", None, _MS_REC | _MS_PRIVATE)
     _mount("tmpfs", _NEW_ROOT, "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=0755,size=1m")
+    # before the binds: Python's install may live inside one of them (a venv under /tmp)
+    _private_tmp([p for p in _TMP_DIRS if not p.startswith("/dev/")])
     kept = _kept_folders()
     for path in kept:
         _bind(path, _NEW_ROOT)
@@ -172,10 +182,7 @@ def _new_root(workdir: str, uid: int, disk_mb: int, hidden: list[str]) -> list[s
             _mount("tmpfs", _NEW_ROOT + path, "tmpfs", _MS_NOSUID | _MS_NODEV, "size=1m")
     _working_folder(workdir, _NEW_ROOT, uid, disk_mb)
     _devices(_NEW_ROOT)
-    for path in _TMP_DIRS:
-        os.makedirs(_NEW_ROOT + path, exist_ok=True)
-        options = f"mode=1777,size={TMP_MB}m"
-        _mount("tmpfs", _NEW_ROOT + path, "tmpfs", _MS_NOSUID | _MS_NODEV, options)
+    _private_tmp([p for p in _TMP_DIRS if p.startswith("/dev/")])
     os.makedirs(f"{_NEW_ROOT}/proc")
     try:
         _mount("proc", f"{_NEW_ROOT}/proc", "proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC)
