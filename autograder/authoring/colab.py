@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import base64
 import copy
-import re
 from pathlib import Path
 
 import nbformat
 
+from autograder.authoring.notebooks import EXPORT_CALL
+
 COLAB_DIR = "colab"
-_EXPORT_LINE = re.compile(r"^grader\.export\(", re.MULTILINE)
 _TEXT_SUFFIXES = (".py", ".json")
 
 
@@ -95,7 +95,7 @@ def colab_variant(student_dir: Path, name: str, otter_pin: str) -> nbformat.Note
     notebook = nbformat.read(student_dir / f"{name}.ipynb", as_version=4)
     colab = copy.deepcopy(notebook)
     for cell in colab.cells:
-        if cell.cell_type == "code" and _EXPORT_LINE.search(cell.source):
+        if cell.cell_type == "code" and EXPORT_CALL.search(cell.source):
             cell.source = _SUBMIT_CELL
     colab.cells.insert(0, _setup_cell(*_support_files(student_dir, notebook), otter_pin))
     colab.metadata["colab"] = {"name": f"{name}.ipynb", "provenance": []}

@@ -26,7 +26,7 @@ def content_cell_ids(notebook: nbformat.NotebookNode) -> None:
         cell.id = digest if seen[digest] == 1 else f"{digest}-{seen[digest]}"
 
 
-_EXPORT_CALL = re.compile(r"^grader\.export\((?P<args>.*)\)\s*$", re.MULTILINE)
+EXPORT_CALL = re.compile(r"^grader\.export\((?P<args>.*)\)\s*$", re.MULTILINE)
 _INIT_CALL = re.compile(
     r"^grader = otter\.Notebook\((?P<name>\"[^\"]+\.ipynb\")\)\s*$", re.MULTILINE
 )
@@ -44,7 +44,7 @@ def use_the_notebook_in_use(notebook: nbformat.NotebookNode, name: str) -> None:
             cell.source = cell.source.replace(
                 init[0].rstrip(), f"from nncheck import notebook_in_use\n{call}"
             )
-        match = _EXPORT_CALL.search(cell.source)
+        match = EXPORT_CALL.search(cell.source)
         if match is None:
             continue
         args = match["args"].strip()
