@@ -375,20 +375,27 @@ def test_a_function_of_the_tests_is_never_sent_to_the_student(across_the_wire):
         env["call"](lambda x: x + 1)
 
 
-def _forged_reply(reply) -> Exception:
-    """What the referee makes of a student process that answers its first request with
-    `reply` (a raw header value), after the referee sent it one array."""
+def _forged_reply(reply, *, first=None, sync=()) -> Exception:
+    """What the referee makes of a student process that answers a request with `reply` (a raw
+    header value, with `sync` as its changes), after the referee sent it one array; with
+    `first`, the student answered an earlier request with that reply (one array), accepted."""
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     with ours, theirs:
         peer = RefereePeer(ours, pid=-1)
         proxy = RemoteCallable(peer, 1, "function")
+        frames = [] if first is None else [(first, [])]
+        frames.append((reply, list(sync)))
 
         def student() -> None:
-            recv_frame(theirs)
-            send_frame(theirs, {"reply": reply, "sync": [], "forget": []}, [np.zeros(2)])
+            for answer, changes in frames:
+                recv_frame(theirs)
+                header = {"reply": answer, "sync": changes, "forget": []}
+                send_frame(theirs, header, [np.zeros(2)])
 
         thread = threading.Thread(target=student)
         thread.start()
+        if first is not None:
+            proxy(np.zeros(2))
         with pytest.raises(StudentCodeStopped) as caught:
             proxy(np.zeros(2))
         thread.join(timeout=10)
@@ -408,3 +415,17 @@ def _forged_reply(reply) -> Exception:
 )
 def test_identities_the_student_process_forges_are_refused(reply):
     assert "ended the grading process" in str(_forged_reply(reply))
+
+
+@pytest.mark.parametrize(
+    ("reply", "sync"),
+    [
+        ({"$d": [["k", {"$a": 0}]], "m": -1}, []),  # a second dict claims the first one's id
+        ({"$m": -1}, [{"$d": [], "m": -7}]),  # a change to an object nobody tracks
+    ],
+)
+def test_an_identity_the_student_process_gave_out_cannot_be_claimed_again(reply, sync):
+    """Its encoder writes a full object only with a new id (a change goes in `sync`): a second
+    object sent in full under the first one's id would make the referee's `a is b`."""
+    first = {"$d": [["k", {"$a": 0}]], "m": -1}
+    assert "ended the grading process" in str(_forged_reply(reply, first=first, sync=sync))

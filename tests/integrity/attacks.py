@@ -68,6 +68,7 @@ BASES = {
 
 EQUAL = "equal"
 AT_MOST = "at_most"
+ERROR = "error"
 
 
 @dataclass(frozen=True)
@@ -77,9 +78,15 @@ class Attack:
     prepend: code put at the top of the wrong function's body (unindented here);
     cells: code cells inserted before the last code cell; always_passing_metadata: replace the
     tests in the notebook's metadata.otter.tests by always-passing ones worth 100 points.
-    In code, ANSWER_PORT, QUESTION_NAMES and PASSED_MESSAGE are filled in when rendering.
-    expect: EQUAL (scores exactly its twin's score) or AT_MOST (the attack can only cost its
-    author: at most the twin's total, and the twin's score on every question not `affected`).
+    In code, ANSWER_PORT, QUESTION_NAMES, PASSED_MESSAGE and WRONG_FUNCTION (the base's
+    function) are filled in when rendering.
+    expect: EQUAL (scores exactly its twin's score), AT_MOST (the attack can only cost its
+    author: at most the twin's total, and the twin's score on every question not `affected`) or
+    ERROR (the submission alone fails, status `error` with the reason: what issue 18 asks of a
+    hostile message).
+    file_stem: the notebook's file name without `.ipynb` (default `name`; student text);
+    zip_as: when set, the notebook is handed in as `NAME.zip` holding `ZIP_AS.ipynb`, another
+    submission's file name: the grader must number it after that submission (`ZIP_AS#2`).
     """
 
     name: str
@@ -90,6 +97,13 @@ class Attack:
     always_passing_metadata: bool = False
     expect: str = EQUAL
     why: str = ""
+    file_stem: str = ""
+    zip_as: str = ""
+
+    @property
+    def student_id(self) -> str:
+        """The id the grader must give the attack's submission."""
+        return f"{self.zip_as}#2" if self.zip_as else self.file_stem or self.name
 
 
 def dedent_code(text: str) -> str:
@@ -104,7 +118,7 @@ _GRADING_FLAG_CELL = dedent_code(
     """
 )
 
-_SEND_TO_EVERY_STREAM_SOCKET = dedent_code(
+SEND_TO_EVERY_STREAM_SOCKET = dedent_code(
     """
     for _fd in sorted(int(f) for f in os.listdir("/proc/self/fd")):
         try:
@@ -820,7 +834,7 @@ ATTACKS: tuple[Attack, ...] = (
                 """
             )
             + "\n"
-            + _SEND_TO_EVERY_STREAM_SOCKET,
+            + SEND_TO_EVERY_STREAM_SOCKET,
         ),
     ),
     Attack(
@@ -986,7 +1000,7 @@ ATTACKS: tuple[Attack, ...] = (
                 """
             )
             + "\n"
-            + _SEND_TO_EVERY_STREAM_SOCKET,
+            + SEND_TO_EVERY_STREAM_SOCKET,
         ),
         why="a sandbox report counts only before student code runs; printed, it is escaped",
     ),
@@ -1070,11 +1084,16 @@ ATTACKS: tuple[Attack, ...] = (
 
 @dataclass(frozen=True)
 class Catalogue:
-    """One assignment's corpus: its bases (by name) and the attacks on them."""
+    """One assignment's corpus: its bases (by name) and the attacks on them.
+
+    lean: the notebooks are the solution's lean version (tests/mutants/lean.py: only the cells
+    the tests need), which grades faster; 01's and 02's corpora keep every cell (`nth_call`
+    and `timing_window` count on the notebook's own calls)."""
 
     assignment: str
     bases: Mapping[str, Base]
     attacks: tuple[Attack, ...]
+    lean: bool = False
 
     def __post_init__(self) -> None:
         unknown = sorted({a.base for a in self.attacks} - set(self.bases))

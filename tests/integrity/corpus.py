@@ -1,9 +1,11 @@
 """Write the attack corpus: notebooks made from the solution notebook and a catalogue.
 
 `python -m tests.integrity.corpus OUT [--assignment NAME] [--answer-port PORT]` writes to OUT
-`NAME.ipynb` per attack of the assignment's catalogue, `twin_BASE.ipynb` per base (the honest
-twin) and `solution.ipynb` (the solution, unchanged). The answer port is where `network_answers`
-looks for its answer server (answer_server.py).
+`NAME.ipynb` per attack of the assignment's catalogue (`FILE_STEM.ipynb` for one with a file name
+of its own, `NAME.zip` holding `ZIP_AS.ipynb` for one handed in as a zip), `twin_BASE.ipynb` per
+base (the honest twin) and `solution.ipynb` (the solution, unchanged). A lean catalogue's
+notebooks are made from the solution's lean version (tests/mutants/lean.py). The answer port is
+where `network_answers` looks for its answer server (answer_server.py).
 """
 
 from __future__ import annotations
@@ -11,21 +13,18 @@ from __future__ import annotations
 import argparse
 import copy
 import re
+import tempfile
 import textwrap
+import zipfile
 from pathlib import Path
 
 import nbformat
 
-from tests.integrity import attacks, attacks_stash, attacks_torch
-from tests.integrity.attacks import ALWAYS_PASSING_TEST, Attack, Base, Catalogue
+from tests.integrity.attacks import ALWAYS_PASSING_TEST, ASSIGNMENT, Attack, Base, Catalogue
+from tests.integrity.catalogues import CATALOGUES
+from tests.mutants.lean import lean_notebook, zip_test_files
 
 PASSED_MESSAGE = "✅ Test case passed"
-
-CATALOGUES: dict[str, Catalogue] = {
-    catalogue.assignment: catalogue
-    for catalogue in (attacks.CATALOGUE, attacks_torch.CATALOGUE, *attacks_stash.CATALOGUES)
-}
-"""The catalogue of each assignment the corpus covers."""
 
 
 class CorpusError(ValueError):
@@ -50,11 +49,12 @@ def _replace_solution(source: str, function: str, body: str) -> str:
     return "\n".join(lines[:begin] + textwrap.indent(body, indent).split("\n") + lines[end + 1 :])
 
 
-def _fill(code: str, notebook: nbformat.NotebookNode, answer_port: int) -> str:
+def _fill(code: str, notebook: nbformat.NotebookNode, answer_port: int, base: Base) -> str:
     return (
         code.replace("ANSWER_PORT", str(answer_port))
         .replace("QUESTION_NAMES", repr(question_names(notebook)))
         .replace("PASSED_MESSAGE", PASSED_MESSAGE)
+        .replace("WRONG_FUNCTION", base.function)
     )
 
 
@@ -74,14 +74,16 @@ def render(
     if cell is None:
         raise CorpusError(f"the solution notebook defines no {base.function}")
     prepend = (
-        _fill(attack.prepend, solution, answer_port) + "\n" if attack and attack.prepend else ""
+        _fill(attack.prepend, solution, answer_port, base) + "\n"
+        if attack and attack.prepend
+        else ""
     )
     cell.source = _replace_solution(cell.source, base.function, prepend + base.wrong_body)
     if attack is None:
         return notebook
     code_indices = [i for i, c in enumerate(notebook.cells) if c.cell_type == "code"]
     new_cells = [
-        nbformat.v4.new_code_cell(_fill(code, solution, answer_port), id=f"{attack.name}-{k}")
+        nbformat.v4.new_code_cell(_fill(code, solution, answer_port, base), id=f"{attack.name}-{k}")
         for k, code in enumerate(attack.cells)
     ]
     notebook.cells[code_indices[-1] : code_indices[-1]] = new_cells
@@ -98,36 +100,56 @@ def twin_name(base: str) -> str:
 
 
 def write_corpus(
-    catalogue: Catalogue, solution_path: Path, out: Path, answer_port: int = 9
+    catalogue: Catalogue,
+    solution_path: Path,
+    out: Path,
+    answer_port: int = 9,
+    test_files: list[Path] | None = None,
 ) -> dict[str, Path]:
-    """Write every attack and twin of `catalogue` and the solution itself (`solution`) as
-    `out/STEM.ipynb`; return the paths by stem."""
+    """Write every attack and twin of `catalogue` and the solution itself (`solution`) into
+    `out`; return the files by the student id the grader must give them, the zips first (a zip
+    that hijacks a name is handed in before the notebook that owns it). A lean catalogue needs
+    the assignment's `test_files`."""
     solution = nbformat.read(solution_path, as_version=4)
+    if catalogue.lean:
+        if not test_files:
+            raise CorpusError(f"{catalogue.assignment}: a lean corpus needs the test files")
+        solution = lean_notebook(solution, test_files)
     out.mkdir(parents=True, exist_ok=True)
-    written = {"solution": out / "solution.ipynb"}
-    nbformat.write(solution, written["solution"])
-    items = [(twin_name(b.name), b, None) for b in catalogue.bases.values()]
-    items += [(a.name, catalogue.bases[a.base], a) for a in catalogue.attacks]
-    for stem, base, attack in items:
-        notebook = render(solution, base, attack, answer_port)
+    notebooks = {"solution": (solution, "solution", "")}
+    for base in catalogue.bases.values():
+        notebooks[twin_name(base.name)] = (render(solution, base, None), twin_name(base.name), "")
+    for attack in catalogue.attacks:
+        notebook = render(solution, catalogue.bases[attack.base], attack, answer_port)
+        notebooks[attack.student_id] = (notebook, attack.file_stem or attack.name, attack.zip_as)
+    written: dict[str, Path] = {}
+    for student_id, (notebook, stem, zip_as) in notebooks.items():
         nbformat.validate(notebook)
-        path = out / f"{stem}.ipynb"
-        nbformat.write(notebook, path)
-        written[stem] = path
-    return written
+        if zip_as:
+            written[student_id] = out / f"{stem}.zip"
+            with zipfile.ZipFile(written[student_id], "w") as archive:
+                archive.writestr(f"{zip_as}.ipynb", nbformat.writes(notebook))
+        else:
+            written[student_id] = out / f"{stem}.ipynb"
+            nbformat.write(notebook, written[student_id])
+    return dict(sorted(written.items(), key=lambda item: item[1].suffix != ".zip"))
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="folder for the notebooks")
-    parser.add_argument("--assignment", default=attacks.ASSIGNMENT, choices=sorted(CATALOGUES))
+    parser.add_argument("--assignment", default=ASSIGNMENT, choices=sorted(CATALOGUES))
     parser.add_argument("--solution", type=Path, default=None, help="the solution notebook")
     parser.add_argument("--answer-port", type=int, default=9, help="network_answers' port")
     args = parser.parse_args(argv)
     from autograder.paths import project_paths
 
-    solution = args.solution or project_paths().solution_notebook(args.assignment)
-    written = write_corpus(CATALOGUES[args.assignment], solution, args.out, args.answer_port)
+    paths = project_paths()
+    solution = args.solution or paths.solution_notebook(args.assignment)
+    with tempfile.TemporaryDirectory() as folder:
+        tests = zip_test_files(paths.autograder_zip(args.assignment), Path(folder))
+        catalogue = CATALOGUES[args.assignment]
+        written = write_corpus(catalogue, solution, args.out, args.answer_port, tests)
     for stem, path in written.items():
         print(f"{stem:28s} {path}")
 

@@ -31,7 +31,9 @@ from autograder.grading.records import GradeRecord
 from tests.build_once import built
 from tests.integrity.answer_server import answer_server
 from tests.integrity.attacks import ASSIGNMENT, Catalogue
-from tests.integrity.corpus import CATALOGUES, twin_name, write_corpus
+from tests.integrity.catalogues import CATALOGUES
+from tests.integrity.corpus import twin_name, write_corpus
+from tests.mutants.lean import zip_test_files
 
 OTTER_CPU_SECONDS = 60.0
 ENGINE_OPTIONS = {"workers": 2, "time_limit": 10, "memory_limit": 1024}
@@ -70,15 +72,15 @@ def table(catalogue: Catalogue, out: Path) -> str:
         "| attack | plain `otter run` | `autograder grade` | deserved (twin) |",
         "|---|---|---|---|",
     ]
-    stems = [("solution", "the solution, unchanged", "solution")]
+    stems: list[tuple[str, ...]] = [("solution", "the solution, unchanged", "solution")]
     stems += [
         (twin_name(b.name), f"honest twin: {b.description}", twin_name(b.name))
         for b in catalogue.bases.values()
     ]
-    stems += [(a.name, a.title, twin_name(a.base)) for a in catalogue.attacks]
-    for stem, title, twin in stems:
-        deserved = engine.get(twin, "?")
-        cells = [f"`{stem}`: {title}", otter.get(stem, "?"), engine.get(stem, "?"), deserved]
+    stems += [(a.name, a.title, twin_name(a.base), a.student_id) for a in catalogue.attacks]
+    for stem, title, twin, *student_id in stems:
+        key, deserved = (student_id or [stem])[0], engine.get(twin, "?")
+        cells = [f"`{stem}`: {title}", otter.get(key, "?"), engine.get(key, "?"), deserved]
         rows.append("| " + " | ".join(cells) + " |")
     return "\n".join(rows)
 
@@ -99,7 +101,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.otter or args.engine:
         with answer_server() as port:
             solution = paths.solution_notebook(catalogue.assignment)
-            corpus = write_corpus(catalogue, solution, args.out / "corpus", answer_port=port)
+            tests = zip_test_files(paths.autograder_zip(catalogue.assignment), args.out / "zip")
+            corpus = write_corpus(catalogue, solution, args.out / "corpus", port, tests)
             chosen = {s: p for s, p in corpus.items() if args.only is None or s in args.only}
             if args.otter:
                 zip_path = paths.autograder_zip(catalogue.assignment)

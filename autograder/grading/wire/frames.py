@@ -144,8 +144,11 @@ class Encoder:
 class Decoder:
     """Turns JSON + arrays back into values; `on_ref` builds the proxies of `$ref` objects.
 
-    With `mirror`, a node with `"m": id` updates the object with that id in place (or becomes a
-    new one) and `{"$m": id}` is that object; an id neither side gave out is refused."""
+    With `mirror`, a node with `"m": id` becomes a new object with that id, or, as a change
+    (`decode_change`, a frame's `sync`), updates the object with that id in place; `{"$m": id}`
+    is that object. An id neither side gave out is refused, and so is a full node naming an
+    object both sides track anywhere but as a change: the other side's encoder never writes one,
+    so a second object cannot claim the first one's identity."""
 
     def __init__(
         self,
@@ -158,12 +161,21 @@ class Decoder:
         self._on_ref = on_ref
         self._mirror = mirror
         self._nodes = 0
+        self._change = False
 
     def _array(self, index: Any) -> np.ndarray:
         if type(index) is not int or not 0 <= index < len(self._arrays) or index in self._used:
             raise WireError("bad array reference")
         self._used.add(index)
         return self._arrays[index]
+
+    def decode_change(self, node: Any) -> Any:
+        """A `sync` entry: the new state of an object both sides track."""
+        sid = node.get("m") if isinstance(node, dict) else None
+        if self._mirror is None or type(sid) is not int or not self._mirror.known(sid):
+            raise WireError("a change must name an object both sides track")
+        self._change = True
+        return self.decode(node)
 
     def decode(self, node: Any, depth: int = 0) -> Any:
         self._nodes += 1
@@ -219,7 +231,7 @@ class Decoder:
 
     # -- values with an identity (see mirror.py) ------------------------------------------------
     def _mirrored(self, tag: Any, node: dict, depth: int) -> Any:
-        mirror = self._mirror
+        mirror, change, self._change = self._mirror, self._change, False
         sid = node.get("$m", node.get("m"))
         if mirror is None or type(sid) is not int or sid == 0:
             raise WireError("malformed object identity")
@@ -229,6 +241,8 @@ class Decoder:
             return mirror.objects[sid]
         if not mirror.known(sid) and mirror.ours(sid):
             raise WireError("unknown object identity")
+        if mirror.known(sid) and not change:
+            raise WireError("an object that crossed before travels by its identity alone")
         local = mirror.objects.get(sid)
         body = node.get(tag)
         if tag == "$d":

@@ -68,9 +68,7 @@ class Peer:
         if type(sync) is not list or type(forget) is not list:
             raise WireError("malformed message")
         for node in sync:
-            if not (isinstance(node, dict) and "m" in node):
-                raise WireError("malformed change")
-            decoder.decode(node)
+            decoder.decode_change(node)
         fields = {k: decoder.decode(v) for k, v in header.items() if k not in _FRAME_FIELDS}
         for sid in forget:
             if type(sid) is not int or sid == 0 or self.mirror.ours(sid):
