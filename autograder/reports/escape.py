@@ -13,8 +13,10 @@ browser or a spreadsheet; student text in them is shown, never run:
 - `for_markdown`: `for_terminal`, then a code span fenced by more backticks than the text holds
   in a row: no heading, list, link, image, emphasis or raw HTML comes alive (not for table cells,
   where `|` would still split the cell).
-- `for_html`: `html.escape` with quotes, for element text and attribute values; lone
-  surrogates as visible escapes (UTF-8 cannot hold them: writing the page would fail).
+- `for_html`: `html.escape` with quotes, for element text and attribute values; control,
+  bidi and undecodable characters as for the terminal, but tab and line feed kept (messages go in
+  a <pre>): a page read with `cat` or `less` is a terminal too, HTML forbids the controls and a
+  bidi override would reorder what the page shows.
 - `for_spreadsheet`: `for_terminal` (a CSV is also read with `cat`), then a `'` in front of text
   a spreadsheet would run as a formula (OWASP's CSV injection advice: first character `=`, `+`,
   `-`, `@`, TAB, CR; also after leading spaces). For text cells only: numbers the tool writes
@@ -29,7 +31,7 @@ import re
 _BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
 _SURROGATES = "\ud800-\udfff"
 _INVISIBLE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\u2028\u2029{_SURROGATES}]")
-_UNENCODABLE = re.compile(f"[{_SURROGATES}]")
+_INVISIBLE_IN_HTML = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}\u2028\u2029{_SURROGATES}]")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -54,8 +56,8 @@ def for_markdown(text: object) -> str:
 
 def for_html(text: object) -> str:
     """`text` HTML-escaped (`& < > " '`), safe in element text and quoted attribute values; line
-    breaks are kept (messages go in a <pre>)."""
-    return html.escape(_UNENCODABLE.sub(_visible, str(text)), quote=True)
+    breaks and tabs are kept (messages go in a <pre>), other controls shown as escapes."""
+    return html.escape(_INVISIBLE_IN_HTML.sub(_visible, str(text)), quote=True)
 
 
 def for_spreadsheet(text: object) -> str:

@@ -111,6 +111,12 @@ def test_for_html_escapes_markup_and_quotes():
     )
 
 
+def test_for_html_shows_controls_but_keeps_line_breaks():
+    assert for_html("\x1b]0;t\x07a\r\nb\tc \u202ex \udcff") == (
+        "\\x1b]0;t\\x07a\\r\nb\tc \\u202ex \\udcff"
+    )
+
+
 @pytest.mark.parametrize("text", ["=1", "+1", "-2", "@A1", "\t=1", "\r=1", "   =1", " -x"])
 def test_for_spreadsheet_defuses_every_formula_start(text):
     safe = for_spreadsheet(text)

@@ -20,6 +20,7 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from tests.integrity.attacks import (
+    AT_MOST,
     ERROR,
     SEND_TO_EVERY_STREAM_SOCKET,
     Attack,
@@ -42,10 +43,11 @@ FROM_01 = (
 """01's rows that are generic (the names of attacks.ATTACKS), re-based on each assignment."""
 
 HOSTILE_TEXT = (
-    '=HYPERLINK("http://evil.example","x")\x1b]0;pwned\x07\x1b[2J'
-    "<img src=x onerror=alert(1)>[link](http://evil.example)\n# forged heading"
+    '=HYPERLINK("evil.example","x")\x1b]0;pwned\x07\x1b[2J'
+    "<img src=x onerror=alert(1)>[link](javascript:alert(1))\n# forged heading"
 )
-"""Student text that would drive a spreadsheet, a terminal, a web page and Markdown."""
+"""Student text that would drive a spreadsheet, a terminal, a web page and Markdown (no `/`:
+it is also a file name)."""
 
 STASH_CELL = dedent_code(
     """
@@ -189,7 +191,9 @@ def _new_rows(base: Base) -> tuple[Attack, ...]:
             "with it: `a is b`)",
             base=base.name,
             cells=(FORGE_IDENTITY_CELL,),
-            why="a test must not trust an earlier result to stay as it was returned",
+            expect=AT_MOST,
+            why="the referee refuses the forged identity: the test that received it fails, as "
+            "if the code had crashed, and can cost a question that calls the function too",
         ),
         Attack(
             "malformed_event",

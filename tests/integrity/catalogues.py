@@ -31,7 +31,7 @@ _ALL = (
             "sigmoid_zeros",
             "sigmoid",
             "return np.zeros_like(np.asarray(z, dtype=float))",
-            frozenset({"q_sigmoid"}),
+            frozenset({"q_sigmoid", "q_graph"}),  # graph_forward calls sigmoid
         ),
     ),
     shared_catalogue(

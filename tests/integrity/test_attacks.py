@@ -174,8 +174,10 @@ class AttackCorpus:
                 continue
             text = path.read_text(encoding="utf-8")
             assert not RAW_CONTROLS.search(text), path.name
-            assert "<img src=x" not in text, path.name
-            assert not re.search(r"^# forged heading", text, re.MULTILINE), path.name
+            if path.suffix == ".html":
+                assert "<img src=x" not in text, path.name
+            if path.suffix == ".md":
+                assert not re.search(r"^# forged heading", text, re.MULTILINE), path.name
             if path.suffix == ".csv":
                 for row in csv.reader(io.StringIO(text)):
                     assert not [c for c in row if c.startswith(("=", "+", "@")) or "\n" in c], (
