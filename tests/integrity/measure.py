@@ -3,6 +3,7 @@
     python -m tests.integrity.measure OUT [--assignment NAME] [--otter] [--engine] [--only NAME ...]
                                           [--jobs N]
     python -m tests.integrity.measure OUT [--assignment NAME] --table
+    python -m tests.integrity.measure OUT [--assignment NAME] --results RESULTS_JSONL
 
 writes the assignment's corpus (default 01_nn_from_scratch; the answer server running for
 `network_answers`) to OUT/corpus, the plain otter totals to OUT/otter.json (`grade_notebook(nb,
@@ -10,7 +11,9 @@ zip, cpu_seconds=60)`; running out of time is "hung/lost", an otter failure or m
 is "lost"), the engine totals to OUT/engine.json (`autograder grade`, 2 workers, 10 s, 1024 MB),
 and prints the table `attack | plain otter run | autograder grade | deserved` (deserved: the twin's
 engine total).
-OUT holds one assignment: use one OUT per assignment.
+OUT holds one assignment: use one OUT per assignment. `--results` takes the engine totals from a
+batch graded already (test_attacks.py's own, in pytest's temporary folder `integrity-NAME*/out/`)
+instead of grading again; a submission that was not graded shows its status (`error`).
 
 Plain otter runs student code as the user running it, without any limit: run the fork and
 memory bombs only inside a process and memory cgroup (see README.md).
@@ -57,6 +60,13 @@ def engine_records(assignment: str, notebooks: list[Path], out: Path) -> dict[st
     return {record.student_id: record for record in run.records}
 
 
+def engine_total(record: GradeRecord) -> str:
+    """A record's total for the table, or its status when it was not graded."""
+    if record.status != "graded":
+        return record.status
+    return f"{sum(q.score for q in record.questions):g}"
+
+
 def _load(path: Path) -> dict[str, str]:
     return json.loads(path.read_text()) if path.is_file() else {}
 
@@ -94,6 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", nargs="*", default=None, help="these stems only")
     parser.add_argument("--jobs", type=int, default=2, help="parallel otter runs")
     parser.add_argument("--table", action="store_true", help="print the table")
+    parser.add_argument("--results", type=Path, help="a graded batch's results.jsonl")
     args = parser.parse_args(argv)
     catalogue = CATALOGUES[args.assignment]
     paths = built(catalogue.assignment)
@@ -114,8 +125,11 @@ def main(argv: list[str] | None = None) -> None:
                 records = engine_records(
                     catalogue.assignment, list(chosen.values()), args.out / "engine"
                 )
-                totals = {s: f"{sum(q.score for q in r.questions):g}" for s, r in records.items()}
-                _save(args.out / "engine.json", totals)
+                _save(args.out / "engine.json", {s: engine_total(r) for s, r in records.items()})
+    if args.results:
+        lines = args.results.read_text(encoding="utf-8").splitlines()
+        records = [GradeRecord.from_json(json.loads(line)) for line in lines]
+        _save(args.out / "engine.json", {r.student_id: engine_total(r) for r in records})
     print(table(catalogue, args.out))
 
 
