@@ -236,10 +236,6 @@ def _new_rows(base: Base) -> tuple[Attack, ...]:
     )
 
 
-NEW_ROWS = tuple(a.name for a in _new_rows(Base("", "", "", frozenset())))
-"""The names of the rows written here."""
-
-
 def shared_attacks(base: Base, skip: Collection[str] = ()) -> tuple[Attack, ...]:
     """Every shared row on `base`, but those named in `skip`."""
     rows = tuple(rebased(name, base) for name in FROM_01) + _new_rows(base)
