@@ -160,7 +160,7 @@ def dist_layout(dist_dir: Path) -> tuple[Path, Path]:
     return zips[0], notebooks[0]
 
 
-def _unpack_autograder(zip_path: Path, workdir: Path) -> None:
+def unpack_autograder(zip_path: Path, workdir: Path) -> None:
     """Copy the zip's files/ contents to workdir and its tests/ to workdir/tests."""
     with zipfile.ZipFile(zip_path) as archive:
         for member in archive.infolist():
@@ -200,7 +200,7 @@ class MutantRunner:
         self._tmp = tempfile.TemporaryDirectory(prefix="mutants-")
         workdir = Path(self._tmp.name)
         try:
-            _unpack_autograder(self.autograder_zip, workdir)
+            unpack_autograder(self.autograder_zip, workdir)
             self._start_kernel(workdir)
             self._run_notebook(workdir)
             self._execute(f"{HARNESS_NAME} = {{}}\nexec({HARNESS_SOURCE!r}, {HARNESS_NAME})")

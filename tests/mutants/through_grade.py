@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import copy
 import json
-import zipfile
 from pathlib import Path
 
 import nbformat
@@ -22,6 +21,7 @@ from autograder.grading.records import GradeRecord
 from autograder.paths import ProjectPaths
 from tests.mutants.catalogue import Mutant
 from tests.mutants.lean import lean_notebook
+from tests.mutants.runner import unpack_autograder
 
 BASELINE = "baseline"
 
@@ -50,9 +50,7 @@ def grade_catalogue(
     """Every mutant (and the baseline) graded in one `autograder grade` batch; records by stem.
 
     The course's own limits apply, so verdicts are the ones students would get."""
-    with zipfile.ZipFile(paths.autograder_zip(name)) as archive:
-        tests = [m for m in archive.namelist() if m.startswith("tests/") and m.endswith(".py")]
-        archive.extractall(folder / "zip", members=tests)
+    unpack_autograder(paths.autograder_zip(name), folder / "zip")
     test_files = sorted((folder / "zip" / "tests").glob("*.py"))
     write_notebooks(paths.solution_notebook(name), test_files, mutants, folder / "notebooks")
     options = GradeOptions(name, [str(folder / "notebooks")], folder / "out", workers=2)
