@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if __package__ in (None, ""):  # run as a script: make the checkout's packages importable
     sys.path.insert(0, str(ROOT))
 
-from autograder.authoring.notebooks import content_cell_ids  # noqa: E402
+from autograder.authoring.notebooks import CHECK_CALL, content_cell_ids  # noqa: E402
 from autograder.config import load_config  # noqa: E402
 from autograder.paths import ProjectPaths, project_paths  # noqa: E402
 from tests.mutants.catalogue import Mutant, load_catalogue  # noqa: E402
@@ -43,7 +43,6 @@ DEFAULT_OUT = ROOT / "examples" / "submissions"
 
 ANSWER_TAG = "otter_answer_cell"
 SOLUTION_TAG = "otter_assign_solution_cell"
-_CHECK = re.compile(r"""grader\.check\(\s*["'](\w+)["']\s*\)""")
 _MARKER_LINE = re.compile(r"^\s*# (BEGIN|END) SOLUTION( NO PROMPT)?\s*$")
 _MARKER_SUFFIX = re.compile(r"\s*# SOLUTION( NO PROMPT)?\s*$")
 
@@ -442,7 +441,7 @@ def load_sources(name: str, paths: ProjectPaths) -> Sources:
     checks = [
         (i, m.group(1))
         for i, c in enumerate(blank.cells)
-        if c.cell_type == "code" and (m := _CHECK.search(c.source))
+        if c.cell_type == "code" and (m := CHECK_CALL.search(c.source))
     ]
     question_of = {
         index: next(q for i, q in checks if i > index)

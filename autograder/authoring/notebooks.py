@@ -26,6 +26,8 @@ def content_cell_ids(notebook: nbformat.NotebookNode) -> None:
         cell.id = digest if seen[digest] == 1 else f"{digest}-{seen[digest]}"
 
 
+CHECK_CALL = re.compile(r"""grader\.check\(\s*["'](\w+)["']\s*\)""")
+"""A check cell's call; group 1 is the question."""
 EXPORT_CALL = re.compile(r"^grader\.export\((?P<args>.*)\)\s*$", re.MULTILINE)
 _INIT_CALL = re.compile(
     r"^grader = otter\.Notebook\((?P<name>\"[^\"]+\.ipynb\")\)\s*$", re.MULTILINE

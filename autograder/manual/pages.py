@@ -17,12 +17,9 @@ from autograder.reports.feedback_html import html_document, page_names
 from autograder.reports.report import format_points
 
 _CSS = """
-body { font: 16px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem;
-       color: #1f2328; }
+body { max-width: 60rem; }
 .answer { border: 1px solid #d0d7de; border-radius: 6px; padding: 0.8rem 1rem; margin: 1rem 0; }
-.answer h2 { font-size: 1.1rem; margin: 0; } .muted { color: #57606a; }
-pre { background: #f6f8fa; border-radius: 6px; padding: 0.6rem; white-space: pre-wrap;
-      font-size: 0.85rem; } pre.code { border-left: 4px solid #0969da; }
+.answer h2 { font-size: 1.1rem; margin: 0; } pre.code { border-left: 4px solid #0969da; }
 img { max-width: 100%; } .problem { background: #fff8c5; padding: 0.3rem 0.6rem; }
 """
 
@@ -81,7 +78,7 @@ def question_page(
         + (f'<pre class="text">{for_html(prompt)}</pre>' if prompt else "")
         + answers
     )
-    return html_document(f"{title}: {question}", f"<style>{_CSS}</style>{body}", data_images=True)
+    return html_document(f"{title}: {question}", body, style=_CSS, data_images=True)
 
 
 def write_question_pages(

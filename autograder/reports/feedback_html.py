@@ -42,32 +42,6 @@ _HINT_LINE = re.compile(r"^\s*Hint:\s*", re.MULTILINE)
 _RESERVED_STEMS = {"index"}
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
-_CSS = """
-body { font: 16px/1.5 system-ui, sans-serif; max-width: 52rem; margin: 2rem auto;
-       padding: 0 1rem; color: #1f2328; }
-h1 { font-size: 1.5rem; margin-bottom: 0.2rem; } h2 { font-size: 1.15rem; margin: 0; }
-.sub { color: #57606a; margin-top: 0; }
-.total { font-size: 1.3rem; font-weight: 600; }
-.bar { background: #eaeef2; border-radius: 4px; height: 0.8rem; overflow: hidden; }
-.fill { background: #2da44e; height: 100%; }
-.status { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px;
-          padding: 0.6rem 1rem; margin: 1rem 0; }
-.question { border: 1px solid #d0d7de; border-radius: 6px; padding: 0.8rem 1rem; margin: 1rem 0; }
-.qhead { display: flex; justify-content: space-between; align-items: baseline; }
-.question > .bar { margin: 0.3rem 0 0.5rem; }
-ul.tests { list-style: none; padding: 0; margin: 0.3rem 0; }
-ul.tests li { margin: 0.4rem 0; }
-.passed { color: #1a7f37; font-weight: 600; } .failed { color: #cf222e; font-weight: 600; }
-pre { background: #f6f8fa; border-radius: 6px; padding: 0.6rem; overflow-x: auto;
-      white-space: pre-wrap; font-size: 0.85rem; margin: 0.3rem 0; }
-.hint { background: #ddf4ff; border-left: 4px solid #0969da; padding: 0.3rem 0.6rem;
-        margin: 0.3rem 0; }
-.muted { color: #57606a; }
-table { border-collapse: collapse; } td, th { padding: 0.2rem 0.8rem; text-align: left;
-        border-bottom: 1px solid #d0d7de; }
-td.num { text-align: right; }
-"""
-
 
 def page_names(student_ids: Iterable[str]) -> dict[str, str]:
     """student_id -> page file name `<safe id>.html` (safe: only [A-Za-z0-9._-], others '_').
@@ -275,10 +249,11 @@ def _finalize(value: Any) -> Markup:
     return value if isinstance(value, Markup) else Markup(for_html(value))
 
 
-def _templates(report: Report) -> jinja2.Environment:
+def _templates(course_templates: Path | None = None) -> jinja2.Environment:
+    """Our templates, each overridden by a same-named file in `course_templates` if given."""
     loaders: list[jinja2.BaseLoader] = []
-    if report.templates is not None and report.templates.is_dir():
-        loaders.append(jinja2.FileSystemLoader(report.templates))
+    if course_templates is not None and course_templates.is_dir():
+        loaders.append(jinja2.FileSystemLoader(course_templates))
     loaders.append(jinja2.FileSystemLoader(TEMPLATES))
     environment = jinja2.Environment(
         loader=jinja2.ChoiceLoader(loaders),
@@ -292,16 +267,20 @@ def _templates(report: Report) -> jinja2.Environment:
     return environment
 
 
-def html_document(title: str, body: str, *, data_images: bool = False) -> str:
-    """A self-contained page: inline CSS, no scripts or external resources (the CSP forbids
-    them); `data_images` lets it show `data:` images (figures of written answers)."""
-    images = "; img-src data:" if data_images else ""
+def html_document(title: str, body: str, *, style: str = "", data_images: bool = False) -> str:
+    """A self-contained page in the feedback pages' look (templates/base.html.j2): inline CSS,
+    no scripts or external resources (the CSP forbids them). `body` is trusted HTML, `style`
+    extra CSS; `data_images` lets it show `data:` images (figures of written answers)."""
     return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta http-equiv="Content-Security-Policy" '
-        f"content=\"default-src 'none'; style-src 'unsafe-inline'{images}\">"
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{for_html(title)}</title><style>{_CSS}</style></head>\n<body>{body}</body></html>\n"
+        _templates()
+        .get_template("document.html.j2")
+        .render(
+            page_title=title,
+            body=Markup(body),
+            style=Markup(style),
+            data_images=data_images,
+            script_hash="",
+        )
     )
 
 
@@ -320,7 +299,7 @@ def write_feedback_pages(report: Report, out_dir: Path | str) -> list[Path]:
     show_hidden = report.hidden_detail
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    templates = _templates(report)
+    templates = _templates(report.templates)
     page, index = templates.get_template("page.html.j2"), templates.get_template("index.html.j2")
     names = page_names(r.student_id for r in report.records)
     pages = []

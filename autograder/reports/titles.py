@@ -7,7 +7,8 @@ from pathlib import Path
 
 import nbformat
 
-_CHECK = re.compile(r"""grader\.check\(\s*["'](\w+)["']\s*\)""")
+from autograder.authoring.notebooks import CHECK_CALL
+
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -25,6 +26,6 @@ def question_titles(notebook: Path) -> dict[str, str]:
             found = _HEADING.findall(cell.source)
             heading = found[-1] if found else heading
         elif cell.cell_type == "code":
-            for question in _CHECK.findall(cell.source):
+            for question in CHECK_CALL.findall(cell.source):
                 titles.setdefault(question, heading.replace("`", ""))
     return titles

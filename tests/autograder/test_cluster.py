@@ -107,8 +107,9 @@ def _kill_worker_running(cluster, key_suffix: str) -> None:
     with distributed.Client(cluster, set_as_default=False) as client:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            executing = client.run(
-                lambda dask_worker: [str(ts.key) for ts in dask_worker.state.executing]
+            executing = client.run(  # a worker that is just dying or restarting is skipped
+                lambda dask_worker: [str(ts.key) for ts in dask_worker.state.executing],
+                on_error="ignore",
             )
             for address, keys in executing.items():
                 if any(key.endswith(key_suffix) for key in keys):
@@ -225,7 +226,8 @@ def test_hostile_notebooks_on_the_cluster_score_as_their_twin(course, notebooks,
     assert {sid: r.total for sid, r in by_id.items() if sid not in ("solution", "wrong")} == {
         sid: twin for sid in ("twin", "pid_walker", "read_grader_environment", "process_table")
     }, {sid: r.message for sid, r in by_id.items()}
-    assert by_id["solution"].total == by_id["solution"].max_score
+    solution = by_id["solution"]
+    assert solution.total == solution.max_score, (solution.status, solution.message)
     assert by_id["wrong"].status == "graded" and by_id["wrong"].total < by_id["wrong"].max_score
     for record in records:
         texts = [record.message, *(t.message for q in record.questions for t in q.tests)]

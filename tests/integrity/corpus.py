@@ -22,7 +22,8 @@ import nbformat
 
 from tests.integrity.attacks import ALWAYS_PASSING_TEST, ASSIGNMENT, Attack, Base, Catalogue
 from tests.integrity.catalogues import CATALOGUES
-from tests.mutants.lean import lean_notebook, zip_test_files
+from tests.mutants.lean import lean_notebook
+from tests.mutants.runner import autograder_test_files
 
 PASSED_MESSAGE = "✅ Test case passed"
 
@@ -147,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     paths = project_paths()
     solution = args.solution or paths.solution_notebook(args.assignment)
     with tempfile.TemporaryDirectory() as folder:
-        tests = zip_test_files(paths.autograder_zip(args.assignment), Path(folder))
+        tests = autograder_test_files(paths.autograder_zip(args.assignment), Path(folder))
         catalogue = CATALOGUES[args.assignment]
         written = write_corpus(catalogue, solution, args.out, args.answer_port, tests)
     for stem, path in written.items():

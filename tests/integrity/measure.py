@@ -36,7 +36,7 @@ from tests.integrity.answer_server import answer_server
 from tests.integrity.attacks import ASSIGNMENT, Catalogue
 from tests.integrity.catalogues import CATALOGUES
 from tests.integrity.corpus import twin_name, write_corpus
-from tests.mutants.lean import zip_test_files
+from tests.mutants.runner import autograder_test_files
 
 OTTER_CPU_SECONDS = 60.0
 ENGINE_OPTIONS = {"workers": 2, "time_limit": 10, "memory_limit": 1024}
@@ -112,7 +112,9 @@ def main(argv: list[str] | None = None) -> None:
     if args.otter or args.engine:
         with answer_server() as port:
             solution = paths.solution_notebook(catalogue.assignment)
-            tests = zip_test_files(paths.autograder_zip(catalogue.assignment), args.out / "zip")
+            tests = autograder_test_files(
+                paths.autograder_zip(catalogue.assignment), args.out / "zip"
+            )
             corpus = write_corpus(catalogue, solution, args.out / "corpus", port, tests)
             chosen = {s: p for s, p in corpus.items() if args.only is None or s in args.only}
             if args.otter:

@@ -34,7 +34,7 @@ from tests.integrity.attacks import AT_MOST, EQUAL, ERROR, Base, Catalogue
 from tests.integrity.attacks_shared import HOSTILE_TEXT
 from tests.integrity.catalogues import CATALOGUES
 from tests.integrity.corpus import twin_name, write_corpus
-from tests.mutants.lean import zip_test_files
+from tests.mutants.runner import autograder_test_files
 from tests.scheduling import classes_per_assignment
 
 pytestmark = pytest.mark.slow
@@ -62,7 +62,9 @@ def _grade_batch(catalogue: Catalogue, folder: Path) -> Batch:
     paths = built(catalogue.assignment)
     test_files = None
     if catalogue.lean:
-        test_files = zip_test_files(paths.autograder_zip(catalogue.assignment), folder / "zip")
+        test_files = autograder_test_files(
+            paths.autograder_zip(catalogue.assignment), folder / "zip"
+        )
     terminal = io.StringIO()
     with answer_server() as port, pytest.MonkeyPatch.context() as env:
         env.setenv(*CANARY)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ast
 import re
-import zipfile
 from pathlib import Path
 
 import nbformat
@@ -115,11 +114,3 @@ def lean_notebook(notebook: nbformat.NotebookNode, test_files: list[Path]) -> nb
         if cell.cell_type != "code" or index in keep or GRADER_CELL.search(cell.source)
     ]
     return lean
-
-
-def zip_test_files(zip_path: Path, folder: Path) -> list[Path]:
-    """The test files (`tests/*.py`) of an autograder zip, extracted into `folder`."""
-    with zipfile.ZipFile(zip_path) as archive:
-        tests = [m for m in archive.namelist() if m.startswith("tests/") and m.endswith(".py")]
-        archive.extractall(folder, members=tests)
-    return sorted((folder / "tests").glob("*.py"))

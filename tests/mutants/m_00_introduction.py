@@ -265,3 +265,43 @@ QUESTIONS = {
     "layer_forward_loop": "q_layer",
     "layer_forward": "q_layer",
 }
+
+EQUIVALENTS = [
+    # Right answers written differently from the solution: each must score full marks.
+    Mutant(
+        "neuron_forward",
+        "sum_of_products",
+        "def neuron_forward(x, w, b, activation):\n"
+        "    return activation(sum(wi * xi for wi, xi in zip(w, x)) + b)\n",
+    ),
+    Mutant(
+        "sigmoid",
+        "scipy_expit",
+        "from scipy.special import expit\n\n\n"
+        "def sigmoid(z):\n    return expit(np.asarray(z, dtype=float))\n",
+    ),
+    Mutant(
+        "relu",
+        "clip_below_at_zero",
+        "def relu(z):\n    return np.clip(np.asarray(z, dtype=float), 0.0, None)\n",
+    ),
+    Mutant(
+        "relu_derivative",
+        "where_positive",
+        "def relu_derivative(z):\n    return np.where(np.asarray(z) > 0, 1.0, 0.0)\n",
+    ),
+    Mutant(
+        "graph_backward",
+        "sigmoid_derivative_of_s",
+        "def graph_backward(w, x, b, t):\n"
+        "    s = w * x + b\n"
+        "    de = 2 * (float(sigmoid(s)) - t)\n"
+        "    ds = de * float(sigmoid_derivative(s))\n"
+        "    return {'dw': ds * x, 'dx': ds * w, 'db': ds, 'dt': -de}\n",
+    ),
+    Mutant(
+        "layer_forward",
+        "einsum",
+        "def layer_forward(X, W, b):\n    return np.einsum('nd,dm->nm', X, W) + b\n",
+    ),
+]

@@ -728,3 +728,101 @@ PROBES: dict[str, Callable[[Callable[..., Any]], Any]] = {
     "sgd_step": _sgd_probe,
     "numerical_gradient": _gradient_probe,
 }
+
+EQUIVALENTS = [
+    # Right answers written differently from the solution: each must score full marks.
+    Mutant(
+        "dense_backward",
+        "einsum",
+        """
+def dense_backward(dZ, X, W):
+    dX = np.einsum("nm,dm->nd", dZ, W)
+    dW = np.einsum("nd,nm->dm", X, dZ)
+    return dX, dW, np.sum(dZ, axis=0)
+""",
+    ),
+    Mutant(
+        "relu_backward",
+        "where_positive",
+        "def relu_backward(dA, Z):\n    return np.where(Z > 0, dA, 0.0)\n",
+    ),
+    Mutant(
+        "tanh_backward",
+        "expanded",
+        "def tanh_backward(dA, A):\n    return dA - dA * A * A\n",
+    ),
+    Mutant(
+        "softmax",
+        "scipy_logsumexp",
+        """
+from scipy.special import logsumexp
+
+
+def softmax(Z):
+    return np.exp(Z - logsumexp(Z, axis=1, keepdims=True))
+""",
+    ),
+    Mutant(
+        "cross_entropy_loss",
+        "log_softmax_and_one_hot",
+        """
+from scipy.special import logsumexp
+
+
+def cross_entropy_loss(Z, y):
+    N, C = Z.shape
+    log_p = Z - logsumexp(Z, axis=1, keepdims=True)
+    one_hot = np.eye(C)[y]
+    loss = -np.sum(one_hot * log_p) / N
+    return float(loss), (np.exp(log_p) - one_hot) / N
+""",
+    ),
+    Mutant(
+        "mse_loss",
+        "sum_over_count",
+        """
+def mse_loss(Y_hat, Y):
+    N, M = Y.shape
+    diff = Y_hat - Y
+    return float(np.sum(diff * diff) / (N * M)), 2.0 * diff / (N * M)
+""",
+    ),
+    Mutant(
+        "numerical_gradient",
+        "flat_index",
+        """
+def numerical_gradient(f, x, h=1e-5):
+    grad = np.zeros_like(x, dtype=np.float64)
+    for i in range(x.size):
+        idx = np.unravel_index(i, x.shape)
+        keep = x[idx]
+        x[idx] = keep + h
+        up = f(x)
+        x[idx] = keep - h
+        down = f(x)
+        x[idx] = keep
+        grad[idx] = (up - down) / (2 * h)
+    return grad
+""",
+    ),
+    Mutant(
+        "sgd_step",
+        "numpy_subtract_out",
+        """
+def sgd_step(params, grads, lr):
+    for name, grad in grads.items():
+        np.subtract(params[name], lr * grad, out=params[name])
+""",
+    ),
+    Mutant(
+        "init_two_layer",
+        "scaled_standard_normal",
+        """
+def init_two_layer(D, H, C, seed=0):
+    rng = np.random.default_rng(seed)
+    W1 = rng.standard_normal((D, H)) * np.sqrt(2.0 / D)
+    W2 = rng.standard_normal((H, C)) * np.sqrt(2.0 / H)
+    return {"W1": W1, "b1": np.zeros(H), "W2": W2, "b2": np.zeros(C)}
+""",
+    ),
+]

@@ -544,3 +544,66 @@ QUESTIONS = {
     "evaluate": "q_evaluate",
     "train_digits": "q_digits",
 }
+
+EQUIVALENTS = [
+    # Right answers written differently from the solution: each must score full marks.
+    Mutant(
+        "TwoLayerNet",
+        "functional_relu",
+        _net(_LAYERS, "return self.fc2(nn.functional.relu(self.fc1(X)))"),
+    ),
+    Mutant(
+        "load_numpy_weights",
+        "slice_assignment",
+        _load(
+            "with torch.no_grad():\n"
+            "    model.fc1.weight[...] = torch.from_numpy(params['W1']).T\n"
+            "    model.fc1.bias[...] = torch.from_numpy(params['b1'])\n"
+            "    model.fc2.weight[...] = torch.from_numpy(params['W2']).T\n"
+            "    model.fc2.bias[...] = torch.from_numpy(params['b2'])\n"
+            "return model"
+        ),
+    ),
+    Mutant(
+        "loss_and_grads",
+        "loss_module_and_grads_set_to_none",
+        "def loss_and_grads(model, X, y):\n"
+        "    for p in model.parameters():\n"
+        "        p.grad = None\n"
+        "    loss = nn.CrossEntropyLoss()(model(X), y)\n"
+        "    loss.backward()\n"
+        "    grads = {\n"
+        "        'W1': model.fc1.weight.grad.detach().T.numpy().copy(),\n"
+        "        'b1': model.fc1.bias.grad.detach().numpy().copy(),\n"
+        "        'W2': model.fc2.weight.grad.detach().T.numpy().copy(),\n"
+        "        'b2': model.fc2.bias.grad.detach().numpy().copy(),\n"
+        "    }\n"
+        "    return float(loss), grads\n",
+    ),
+    Mutant(
+        "train_step",
+        "model_zero_grad",
+        _step(
+            "model.zero_grad()\n"
+            "loss = loss_fn(model(X), y)\n"
+            "loss.backward()\n"
+            "optimizer.step()\n"
+            "return float(loss.detach())"
+        ),
+    ),
+    Mutant(
+        "train_epoch",
+        "weighted_average",
+        _epoch("float(np.average(losses, weights=sizes))"),
+    ),
+    Mutant(
+        "evaluate",
+        "count_over_total",
+        _evaluate(
+            "model.eval()\n"
+            "with torch.no_grad():\n"
+            "    right = (model(X).argmax(dim=1) == y).sum().item()\n"
+            "return right / len(y)"
+        ),
+    ),
+]

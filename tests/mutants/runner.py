@@ -160,7 +160,7 @@ def dist_layout(dist_dir: Path) -> tuple[Path, Path]:
     return zips[0], notebooks[0]
 
 
-def _unpack_autograder(zip_path: Path, workdir: Path) -> None:
+def unpack_autograder(zip_path: Path, workdir: Path) -> None:
     """Copy the zip's files/ contents to workdir and its tests/ to workdir/tests."""
     with zipfile.ZipFile(zip_path) as archive:
         for member in archive.infolist():
@@ -172,6 +172,12 @@ def _unpack_autograder(zip_path: Path, workdir: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             with archive.open(member) as source, target.open("wb") as sink:
                 shutil.copyfileobj(source, sink)
+
+
+def autograder_test_files(zip_path: Path, workdir: Path) -> list[Path]:
+    """The test files (`tests/*.py`) of an autograder zip, unpacked into `workdir`."""
+    unpack_autograder(zip_path, workdir)
+    return sorted((workdir / "tests").glob("*.py"))
 
 
 class MutantRunner:
@@ -200,7 +206,7 @@ class MutantRunner:
         self._tmp = tempfile.TemporaryDirectory(prefix="mutants-")
         workdir = Path(self._tmp.name)
         try:
-            _unpack_autograder(self.autograder_zip, workdir)
+            unpack_autograder(self.autograder_zip, workdir)
             self._start_kernel(workdir)
             self._run_notebook(workdir)
             self._execute(f"{HARNESS_NAME} = {{}}\nexec({HARNESS_SOURCE!r}, {HARNESS_NAME})")

@@ -109,9 +109,11 @@ class MutantCatalogue:
         self, runner_for: Callable[[str], MutantRunner], tmp_path
     ) -> None:
         """The referee is transparent: across the wire, under the course's limits, each test
-        case of each mutant passes or fails as it does under otter's runner in one process."""
+        case of each mutant passes or fails as it does under otter's runner in one process, and
+        each right answer written another way gets full marks there too."""
         runner = runner_for(self.assignment)
-        mutants = load_catalogue(self.assignment)
+        equivalents = load_equivalents(self.assignment)
+        mutants = load_catalogue(self.assignment) + equivalents
         records = grade_catalogue(self.assignment, built(self.assignment), mutants, tmp_path)
         one_process: dict[str, Grade] = {BASELINE: runner.baseline}
         one_process |= {notebook_stem(m): runner.judge(m).grade for m in mutants}
@@ -129,6 +131,10 @@ class MutantCatalogue:
                     for k in sorted(differ)
                 ]
         assert not differences, "\n".join(differences)
+        full = records[BASELINE].total
+        assert {notebook_stem(m): records[notebook_stem(m)].total for m in equivalents} == {
+            notebook_stem(m): full for m in equivalents
+        }
 
 
 globals().update(classes_per_assignment(MutantCatalogue, catalogue_names()))

@@ -20,7 +20,8 @@ from autograder.config import load_config
 from autograder.grading.records import GradeRecord
 from autograder.paths import ProjectPaths
 from tests.mutants.catalogue import Mutant
-from tests.mutants.lean import lean_notebook, zip_test_files
+from tests.mutants.lean import lean_notebook
+from tests.mutants.runner import autograder_test_files
 
 BASELINE = "baseline"
 
@@ -49,7 +50,7 @@ def grade_catalogue(
     """Every mutant (and the baseline) graded in one `autograder grade` batch; records by stem.
 
     The course's own limits apply, so verdicts are the ones students would get."""
-    test_files = zip_test_files(paths.autograder_zip(name), folder / "zip")
+    test_files = autograder_test_files(paths.autograder_zip(name), folder / "zip")
     write_notebooks(paths.solution_notebook(name), test_files, mutants, folder / "notebooks")
     options = GradeOptions(name, [str(folder / "notebooks")], folder / "out", workers=2)
     run_grade(options, paths, load_config(paths.config_file))
