@@ -192,14 +192,9 @@ def _referee_tests(
     referee: Referee, sock: socket.socket, pid: int, attempt: _Attempt, request: dict
 ) -> None:
     """Let the referee run the tests against the child; record what it reports."""
-    deadline = (
-        time.monotonic()
-        + sum(test_budget(float(request["time_seconds"]))) * WALL_FACTOR
-        + GRACE_SECONDS
-        + 30
-    )
+    seconds = sum(test_budget(float(request["time_seconds"]))) * WALL_FACTOR + GRACE_SECONDS + 30
     try:
-        for event in referee.run(sock, pid, request, deadline):
+        for event in referee.run(sock, pid, request, seconds):
             _apply(attempt, event, tests_trusted=True)
     except (TimeoutError, RefereeError, OSError) as err:
         os.kill(pid, signal.SIGKILL)

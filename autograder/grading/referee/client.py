@@ -14,6 +14,7 @@ from typing import Any
 
 from autograder.errors import AutograderError
 from autograder.grading.events import EventError, parse_event
+from autograder.grading.sandbox.cputime import CpuBudget
 from autograder.grading.sandbox.launcher import SandboxError, Zygote
 
 
@@ -53,20 +54,31 @@ class Referee:
         return parse_event(data) if data else None
 
     def run(
-        self, channel: socket.socket, pid: int, request: dict[str, Any], deadline: float
+        self, channel: socket.socket, pid: int, request: dict[str, Any], seconds: float
     ) -> Iterator[dict]:
         """Send the student's channel; yield the referee's events until `done`.
 
-        Raises TimeoutError if the referee passes `deadline`, RefereeError if it died or sent
-        something that is not an event; either way the referee is restarted for the next
+        The referee and the student's process `pid` get `seconds` of CPU time together (and
+        past `WALL_FACTOR` times that of wall clock, only while they still compute; see
+        `CpuBudget`). Raises TimeoutError past that budget, RefereeError if the referee died or
+        sent something that is not an event; either way the referee is restarted for the next
         submission.
         """
+        budget = CpuBudget(self.pid, seconds, with_pid=pid)
+        deadline = budget.first_deadline
         try:
             socket.send_fds(
                 self._control, [json.dumps({**request, "pid": pid}).encode()], [channel.fileno()]
             )
             while True:
-                message = self._receive(deadline)
+                try:
+                    message = self._receive(deadline)
+                except TimeoutError:
+                    later = budget.later_deadline()
+                    if later is None:
+                        raise
+                    deadline = later
+                    continue
                 if message is None:
                     raise RefereeError("the referee process ended")
                 yield message

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from autograder.errors import AutograderError
-from autograder.grading.sandbox.cputime import Deadline
+from autograder.grading.sandbox.cputime import CpuBudget, Deadline
 from autograder.grading.wire.frames import PeerGone, WireError, recv_frame
 from autograder.grading.wire.library import library_name
 from autograder.grading.wire.rpc import Peer, RemoteError, remote_error
@@ -56,6 +56,7 @@ class RefereePeer(Peer):
         self.stopped: str = ""
         self.timed_out = False
         self._deadline: Deadline | None = None
+        self._phase: CpuBudget | None = None
         self.deadline: float | None = None
         self._scenarios: dict[Any, RemoteCallable] = {}  # by code object
 
@@ -80,9 +81,34 @@ class RefereePeer(Peer):
 
     def start_test(self, seconds: float) -> None:
         """A new test case: its own CPU seconds of the student's process (see cputime), and a
-        fresh chance to be interrupted politely."""
+        fresh chance to be interrupted politely. Its clock runs only while the referee waits
+        for the student's process (see `request`)."""
         self._deadline = Deadline(self.pid, seconds, self.grace)
+        self._deadline.pause()
         self.deadline = self._deadline.at
+
+    def start_phase(self, seconds: float) -> None:
+        """The whole test phase: `seconds` CPU seconds of the student's process, counted like
+        a test case's (see `phase_spent`)."""
+        self._phase = CpuBudget(self.pid, seconds)
+        self._phase.pause()
+
+    def phase_spent(self) -> bool:
+        """Whether the test phase's budget is used up (no phase started: it is not)."""
+        return self._phase is not None and self._phase.spent()
+
+    def _resume_clocks(self) -> None:
+        if self._phase is not None:
+            self._phase.resume()
+        if self._deadline is not None:
+            self._deadline.resume()
+            self.deadline = self._deadline.at
+
+    def _pause_clocks(self) -> None:
+        if self._phase is not None:
+            self._phase.pause()
+        if self._deadline is not None:
+            self._deadline.pause()
 
     def scenario(self, function: Any) -> RemoteCallable:
         """`function` (a test's scenario, see nncheck.scenario) defined in the student's process.
@@ -110,20 +136,31 @@ class RefereePeer(Peer):
             raise StudentCodeStopped(self.stopped)
 
     def request(self, op: str, fields: dict, values: dict) -> dict:
-        """Send request `op`; wait (to the deadline) for the reply; return its decoded fields."""
+        """Send request `op`; wait (to the deadline) for the reply; return its decoded fields.
+
+        The clocks of the test and of the whole test phase count only this wait: the time the
+        referee itself takes between requests is not the student's."""
         self.send({"op": op, **fields}, values)
+        self._resume_clocks()
+        try:
+            header, arrays = self._reply()
+        finally:
+            self._pause_clocks()
+        decoded = self.receive(header, arrays)  # what changed counts even if it raised
+        if "raise" in header:
+            raise remote_error(header)
+        if "reply" not in decoded:
+            raise WireError("the student's process may only reply")
+        return decoded
+
+    def _reply(self) -> tuple[Any, list[np.ndarray]]:
+        """The next frame from the student's process, waiting to the deadline (extended while
+        it waits for a CPU, interrupted and then killed past it)."""
         while True:
             try:
-                header, arrays = recv_frame(self.sock, self.deadline)
+                return recv_frame(self.sock, self.deadline)
             except TimeoutError:
                 self.on_timeout()
-                continue
-            decoded = self.receive(header, arrays)  # what changed counts even if it raised
-            if "raise" in header:
-                raise remote_error(header)
-            if "reply" not in decoded:
-                raise WireError("the student's process may only reply")
-            return decoded
 
     def ask(self, op: str, fields: dict, values: dict | None = None) -> dict:
         """A request on behalf of a test: student errors re-raised, a dead peer reported."""

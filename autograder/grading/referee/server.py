@@ -21,7 +21,7 @@ from typing import Any
 from autograder.grading.events import event
 from autograder.grading.referee.remote import RefereePeer, RemoteNamespace
 from autograder.grading.sandbox.cases import load_test_file, run_case
-from autograder.grading.sandbox.cputime import CpuBudget, test_budget
+from autograder.grading.sandbox.cputime import test_budget
 
 
 def _send(control: socket.socket, kind: str, **fields: Any) -> None:
@@ -37,7 +37,7 @@ def run_tests(control: socket.socket, request: dict, channel: socket.socket) -> 
     """
     peer = RefereePeer(channel, int(request["pid"]))
     per_test, total = test_budget(float(request["time_seconds"]))
-    phase = CpuBudget(peer.pid, total)
+    peer.start_phase(total)
     namespace = RemoteNamespace(peer)
     skip = {tuple(key) for key in request["skip"]}
     defer = set(request.get("defer", []))
@@ -49,7 +49,7 @@ def run_tests(control: socket.socket, request: dict, channel: socket.socket) -> 
     ]
     cases.sort(key=lambda item: item[0].name in defer)  # questions that crashed before go last
     for test_file, case, test_case in cases:
-        if peer.stopped or phase.spent():
+        if peer.stopped or peer.phase_spent():
             break
         _send(control, "test_start", file=test_file.name, case=case)
         peer.start_test(per_test)

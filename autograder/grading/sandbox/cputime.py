@@ -7,6 +7,11 @@ a CPU (other submissions, other jobs), it gets the rest. Past `WALL_FACTOR` time
 wall clock, a process that is still computing (at least `IDLE_CPU_SHARE` of a core since the last
 check, however slowly the machine lets it) keeps its CPU seconds; one that is not (it sleeps or
 waits) is stopped: the wall clock ends idle code only, never slow honest work.
+
+While the tests run, the student's process mostly waits for the referee, which computes the
+expected values and compares: that wall time is the referee's, not the student's. A budget is
+`pause`d while the referee works and `resume`d when it waits for the student again, so a slow
+referee on a busy machine never uses up the student's wall clock.
 """
 
 from __future__ import annotations
@@ -58,21 +63,51 @@ def session_cpu_seconds(sid: int) -> float | None:
     return sum(ticks) / os.sysconf("SC_CLK_TCK") if ticks else None
 
 
+def _sum_of(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a + b
+
+
 class CpuBudget:
     """`seconds` of CPU time for process `pid` from now, within `WALL_FACTOR * seconds` of wall.
 
     `whole_session`: count every process of the session `pid` leads (it was started with
-    `start_new_session`), e.g. otter and the Jupyter kernels it starts.
+    `start_new_session`), e.g. otter and the Jupyter kernels it starts. `with_pid`: count that
+    process too (the referee and the student's process it tests); gone when either is gone.
     """
 
-    def __init__(self, pid: int, seconds: float, *, whole_session: bool = False) -> None:
+    def __init__(
+        self, pid: int, seconds: float, *, whole_session: bool = False, with_pid: int | None = None
+    ) -> None:
         self.pid, self.seconds = pid, seconds
-        self._measure = session_cpu_seconds if whole_session else cpu_seconds
+        if whole_session:
+            self._measure = session_cpu_seconds
+        elif with_pid is not None:
+            self._measure = lambda p: _sum_of(cpu_seconds(p), cpu_seconds(with_pid))
+        else:
+            self._measure = cpu_seconds
         now = time.monotonic()
         self.wall_end = now + WALL_FACTOR * seconds
         self._start_cpu = self._measure(pid)
         self._last = (self._start_cpu, now)
         self.first_deadline = now + seconds
+        self._paused_at: float | None = None
+
+    def pause(self) -> None:
+        """Stop counting wall time (the student's process is not the one at work)."""
+        if self._paused_at is None:
+            self._paused_at = time.monotonic()
+
+    def resume(self) -> float:
+        """Count wall time again; returns the seconds the budget was paused (0 if it was not)."""
+        if self._paused_at is None:
+            return 0.0
+        gap = time.monotonic() - self._paused_at
+        self._paused_at = None
+        self.wall_end += gap
+        self.first_deadline += gap
+        used, last = self._last
+        self._last = (used, last + gap)
+        return gap
 
     def later_deadline(self) -> float | None:
         """At a deadline: a later one if the process still has CPU seconds left and, past the
@@ -109,6 +144,17 @@ class Deadline:
         self._budget = CpuBudget(pid, seconds)
         self.at = self._budget.first_deadline
         self.interrupted = False
+
+    def pause(self) -> None:
+        """The referee is at work, not the student's process: its wall time does not count."""
+        self._budget.pause()
+
+    def resume(self) -> None:
+        """Waiting for the student's process again: `at` moves by the time paused (the grace
+        period of an interrupted process does not)."""
+        gap = self._budget.resume()
+        if not self.interrupted:
+            self.at += gap
 
     def expired(self) -> str:
         """At `at`: a later `at` if the process still has CPU seconds (it was waiting for a CPU),
