@@ -8,9 +8,10 @@ STAMP := $(VENV)/.installed
 
 # The student's environment, made only from the student file exactly as README "For students"
 # says (a new venv, its own stock pip, no upgrade), anew whenever that file changes. The student
-# tests (tests/student) run the student's kernel and JupyterLab from it. `--retries 1`: where
-# the file's CPU index cannot be reached (this machine), pip gives up on it at once per package
-# instead of retrying five times with back-off; the wheels come from pip's other indexes.
+# tests (tests/student) run the student's kernel and JupyterLab from it. `--retries 0`: where
+# the file's CPU index cannot be reached (this machine), pip tries it once per package, quietly,
+# instead of five times with back-off and a warning each; the same wheels come from pip's other
+# indexes.
 STUDENT_VENV := .venv-student
 STUDENT_STAMP := $(STUDENT_VENV)/.installed
 
@@ -24,7 +25,7 @@ $(STAMP): requirements.txt pyproject.toml
 $(STUDENT_STAMP): assignments/requirements.txt
 	rm -rf $(STUDENT_VENV)
 	$(PYTHON) -m venv $(STUDENT_VENV)
-	$(STUDENT_VENV)/bin/pip install --quiet --quiet --retries 1 -r assignments/requirements.txt
+	$(STUDENT_VENV)/bin/pip install --quiet --retries 0 -r assignments/requirements.txt
 	touch $(STUDENT_STAMP)
 
 demo: $(STAMP)

@@ -6,16 +6,14 @@ One Python for all the assignments (their nncheck/ folders are one build of the 
 
 from __future__ import annotations
 
-import ast
 import json
 import subprocess
 
-import nbformat
 import pytest
-from IPython.core.inputtransformer2 import TransformerManager
 
 from autograder.authoring.colab import COLAB_DIR
 from autograder.config import load_config
+from tests.notebook_imports import imported_modules, notebook_sources
 from tests.student.student_env import ROOT, student_bin, student_environ
 
 pytestmark = pytest.mark.slow
@@ -36,32 +34,17 @@ print(json.dumps(failed))
 """Imports each module named on the command line and every nncheck module; prints the failures."""
 
 
-def _imported_modules(source: str) -> set[str]:
-    """The absolute module names that the cell or file `source` imports (IPython syntax)."""
-    tree = ast.parse(TransformerManager().transform_cell(source))
-    modules = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            modules.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-            modules.add(node.module)
-    return modules
-
-
 def _handout_sources(name: str) -> list[str]:
     folder = ROOT / "assignments" / name
-    sources = []
-    for notebook_path in (folder / f"{name}.ipynb", folder / COLAB_DIR / f"{name}.ipynb"):
-        notebook = nbformat.read(notebook_path, as_version=4)
-        sources += [cell.source for cell in notebook.cells if cell.cell_type == "code"]
-        sources += notebook.metadata["otter"]["tests"].values()
-    return sources
+    return notebook_sources(folder / f"{name}.ipynb") + notebook_sources(
+        folder / COLAB_DIR / f"{name}.ipynb"
+    )
 
 
 def test_the_student_environment_imports_everything_the_handouts_import():
     importers: dict[str, list[str]] = {}
     for name in NAMES:
-        for module in set().union(*map(_imported_modules, _handout_sources(name))):
+        for module in set().union(*map(imported_modules, _handout_sources(name))):
             importers.setdefault(module, []).append(name)
     assert {"numpy", "otter", "torch"} <= set(importers), importers  # the sources were read
     result = subprocess.run(
