@@ -6,12 +6,27 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-fast lint format bench clean
 
+# The student's environment, made only from the student file exactly as README "For students"
+# says (a new venv, its own stock pip, no upgrade), anew whenever that file changes. The student
+# tests (tests/student) run the student's kernel and JupyterLab from it. `--retries 0`: where
+# the file's CPU index cannot be reached (this machine), pip tries it once per package, quietly,
+# instead of five times with back-off and a warning each; the same wheels come from pip's other
+# indexes.
+STUDENT_VENV := .venv-student
+STUDENT_STAMP := $(STUDENT_VENV)/.installed
+
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
+
+$(STUDENT_STAMP): assignments/requirements.txt
+	rm -rf $(STUDENT_VENV)
+	$(PYTHON) -m venv $(STUDENT_VENV)
+	$(STUDENT_VENV)/bin/pip install --quiet --retries 0 -r assignments/requirements.txt
+	touch $(STUDENT_STAMP)
 
 demo: $(STAMP)
 	$(VENV)/bin/autograder demo
@@ -26,7 +41,7 @@ CHROMIUM := /usr/bin/chromium
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-test: $(STAMP) $(CHROMIUM)
+test: $(STAMP) $(STUDENT_STAMP) $(CHROMIUM)
 	$(PY) -m pytest $(XDIST) --durations=10
 
 test-fast: $(STAMP)
@@ -46,4 +61,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/similarity.py
 
 clean:
-	rm -rf $(VENV) dist build out *.egg-info
+	rm -rf $(VENV) $(STUDENT_VENV) dist build out *.egg-info

@@ -148,10 +148,12 @@ def _publish(
     leaked = [entry for entry in reference_only if (student / entry).exists()]
     if leaked:
         raise BuildError(f"{name}: autograder-only files reached the student variant: {leaked}")
-    in_use = (student / CHECK_PACKAGE / "export.py").is_file()  # nncheck.notebook_in_use
+    otter_pin = read_pins(paths.requirements_file)["otter-grader"]
+    helpers = [student / CHECK_PACKAGE / module for module in ("export.py", "environment.py")]
+    in_use = otter_pin.split("==")[1] if all(path.is_file() for path in helpers) else None
     normalize_notebook(student / f"{name}.ipynb", name, in_use)
     normalize_notebook(autograder / f"{name}.ipynb", name, in_use)
-    colab = colab_variant(student, name, read_pins(paths.requirements_file)["otter-grader"])
+    colab = colab_variant(student, name, otter_pin)
     content_cell_ids(colab)
     (student / COLAB_DIR).mkdir()
     nbformat.write(colab, student / COLAB_DIR / f"{name}.ipynb")

@@ -29,13 +29,14 @@ def build_all(
     names: list[str], paths: ProjectPaths, course: CourseConfig, run_tests: bool
 ) -> list[str]:
     """Write the roles' requirements files, then build each assignment in turn, printing where
-    its outputs went; return those that failed."""
+    its outputs went; return those that failed. A role file already current is left untouched,
+    so what is made from it (the Makefile's student environment) is not made again."""
     for role in ROLE_FILES:
         target = paths.role_requirements(role)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(
-            role_file_text(role, paths.requirements_file, course.python_version), encoding="utf-8"
-        )
+        text = role_file_text(role, paths.requirements_file, course.python_version)
+        if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
     print(f"requirements by role: {', '.join(ROLE_FILES)}", flush=True)
     failed = []
     for i, name in enumerate(names, 1):

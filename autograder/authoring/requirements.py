@@ -19,11 +19,13 @@ from packaging.utils import canonicalize_name
 
 from autograder.errors import AutograderError
 
-GRADING_PACKAGES = ("numpy", "torch", "scikit-learn", "matplotlib", "scipy")
+# what the notebooks import (03 imports threadpoolctl itself, not only through scikit-learn)
+NOTEBOOK_PACKAGES = ("numpy", "torch", "scikit-learn", "matplotlib", "threadpoolctl")
+GRADING_PACKAGES = (*NOTEBOOK_PACKAGES, "scipy")
 _INSTRUCTOR = (*GRADING_PACKAGES, "otter-grader", "pyyaml", "nbformat", "packaging", "jinja2")
 ROLES: dict[str, tuple[str, ...]] = {
     # a student's notebook: the assignments' imports, otter's checks, and JupyterLab
-    "student": ("numpy", "torch", "scikit-learn", "matplotlib", "otter-grader", "jupyterlab"),
+    "student": (*NOTEBOOK_PACKAGES, "otter-grader", "jupyterlab"),
     # the grading image (Gradescope), and what the autograder zip's engine imports
     "grading": GRADING_PACKAGES,
     # an instructor's machine: build, verify, grade, reports

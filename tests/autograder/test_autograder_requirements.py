@@ -1,14 +1,14 @@
 """The grading image's pinned requirements (autograder.authoring.requirements)."""
 
-import ast
+import os
 import sys
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
-import nbformat
 import pytest
 from packaging.utils import canonicalize_name
 
+from autograder.authoring.commands import build_all
 from autograder.authoring.requirements import (
     GRADING_PACKAGES,
     ROLE_FILES,
@@ -23,6 +23,7 @@ from autograder.authoring.requirements import (
 )
 from autograder.config import load_config
 from autograder.paths import project_paths
+from tests.notebook_imports import imported_modules, notebook_sources
 
 PINS = Path(__file__).resolve().parents[2] / "requirements.txt"
 PATHS = project_paths()
@@ -48,10 +49,10 @@ def test_a_needed_package_without_a_pin_is_an_error(tmp_path):
     pins = tmp_path / "requirements.txt"
     text = PINS.read_text()
     pins.write_text(
-        "\n".join(line for line in text.splitlines() if not line.startswith("threadpoolctl"))
+        "\n".join(line for line in text.splitlines() if not line.startswith("contourpy"))
     )
     with pytest.raises(
-        RequirementsError, match=r"threadpoolctl \(needed by scikit-learn\) is not pinned"
+        RequirementsError, match=r"contourpy \(needed by matplotlib\) is not pinned"
     ):
         grading_requirements(pins, "3.11")
 
@@ -94,33 +95,16 @@ def test_the_student_environment_has_a_notebook_front_end_and_no_developer_tools
     assert not names & {"pytest", "pytest-xdist", "ruff", "dask", "distributed"}
 
 
-def _imported_modules(source: str) -> set[str]:
-    tree = ast.parse(source)
-    found = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            found |= {alias.name.split(".")[0] for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module.split(".")[0])
-    return found
-
-
 def test_the_student_environment_has_everything_the_student_notebooks_import():
     """Each module a student notebook or the shipped nncheck imports comes from the standard
     library, the assignment folder, or a distribution in the student requirements."""
-    modules = set()
-    for notebook in PATHS.assignments.glob("*/*.ipynb"):
-        for cell in nbformat.read(notebook, as_version=4).cells:
-            if cell.cell_type == "code":
-                modules |= _imported_modules(
-                    "\n".join(
-                        line
-                        for line in cell.source.splitlines()
-                        if not line.lstrip().startswith(("%", "!"))
-                    )
-                )
-    for module in (PATHS.root / "nncheck").glob("*.py"):
-        modules |= _imported_modules(module.read_text(encoding="utf-8"))
+    sources = [
+        s for notebook in PATHS.assignments.glob("*/*.ipynb") for s in notebook_sources(notebook)
+    ]
+    sources += [
+        module.read_text(encoding="utf-8") for module in (PATHS.root / "nncheck").glob("*.py")
+    ]
+    modules = {name.split(".")[0] for source in sources for name in imported_modules(source)}
     student = {
         canonicalize_name(line.split("==")[0])
         for line in role_requirements("student", PINS, "3.11")[1:]
@@ -132,3 +116,18 @@ def test_the_student_environment_has_everything_the_student_notebooks_import():
         if not {canonicalize_name(d) for d in distributions.get(module, [])} & student
     }
     assert not missing, f"imported by student notebooks but not in the student role: {missing}"
+
+
+def test_build_leaves_a_current_role_file_untouched_and_rewrites_a_stale_one(tmp_path):
+    paths = PATHS.with_outputs(tmp_path / "assignments", tmp_path / "dist")
+    course = load_config(PATHS.config_file)
+    student = paths.role_requirements("student")
+    assert build_all([], paths, course, run_tests=False) == []
+    written = student.read_text()
+    assert written == PATHS.role_requirements("student").read_text()
+    os.utime(student, ns=(0, 0))  # the student environment is made from it: keep it current
+    build_all([], paths, course, run_tests=False)
+    assert student.stat().st_mtime_ns == 0
+    student.write_text(written.replace("numpy==", "numpy>="))
+    build_all([], paths, course, run_tests=False)
+    assert student.read_text() == written

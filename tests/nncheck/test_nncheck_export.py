@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import otter
 import pytest
 
@@ -52,3 +54,30 @@ def test_no_notebook_here_says_where_to_run_it(folder, monkeypatch):
 def test_while_grading_it_is_the_handouts_name_and_nothing_is_looked_up(folder, monkeypatch):
     monkeypatch.setattr(otter.Notebook, "_grading_mode", True, raising=False)
     assert notebook_in_use("01_nn.ipynb") == "01_nn.ipynb"
+
+
+KERNEL_NOTE = (
+    "[IPKernelApp] WARNING | Kernel is running over TCP without encryption. All communication "
+    "(including code and outputs) is sent in plain text and is susceptible to eavesdropping.\n"
+)
+
+
+def test_exporting_hides_ipykernels_transport_note_and_nothing_more(folder, monkeypatch):
+    (folder / "mine.ipynb").write_text("{}")
+    monkeypatch.setattr("IPython.get_ipython", lambda: None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        notebook_in_use("01_nn.ipynb", exporting=False)
+        warnings.warn(KERNEL_NOTE, RuntimeWarning, stacklevel=1)
+        assert len(caught) == 1, "only an export hides it"
+        assert notebook_in_use("01_nn.ipynb") == "mine.ipynb"
+        warnings.warn(KERNEL_NOTE, RuntimeWarning, stacklevel=1)
+        warnings.warn(
+            KERNEL_NOTE + "Traceback (most recent call last): ...\n", RuntimeWarning, stacklevel=1
+        )
+        warnings.warn(KERNEL_NOTE, UserWarning, stacklevel=1)
+    shown = [(w.category, str(w.message)) for w in caught[1:]]
+    assert shown == [
+        (RuntimeWarning, KERNEL_NOTE + "Traceback (most recent call last): ...\n"),
+        (UserWarning, KERNEL_NOTE),
+    ]

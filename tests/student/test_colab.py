@@ -1,6 +1,7 @@
 """The Colab variant through otter's own Colab code path: a notebook alone in a folder (as in
-Colab's /content), a kernel whose shell otter takes for Colab's, one answer, the checks, the
-submit cell; the notebook the student would download gets the grade the student variant gets.
+Colab's /content), a kernel of the student environment (only assignments/requirements.txt)
+whose shell otter takes for Colab's, one answer, the checks, the submit cell; the notebook the
+student would download gets the grade the student variant gets (graded in the developer's .venv).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from autograder.batch.runner import RESULTS_FILE
 from autograder.config import load_config
 from nncheck import HIDDEN_TESTS_NOTE
 from tests.build_once import built
+from tests.student.student_env import STUDENT_ENV, student_environ, student_kernel
 
 pytestmark = pytest.mark.slow
 
@@ -27,6 +29,7 @@ LOOK_LIKE_COLAB = (
     "ip.__class__ = type('Shell', (type(ip),), {'__module__': 'google.colab._shell'})"
 )
 """otter decides it runs on Colab when str(get_ipython()) names google.colab (check/utils.py)."""
+PROBE = "print('INTERPRETER', grader.interpreter, 'PREFIX', __import__('sys').prefix)"
 
 
 def _answered(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -56,10 +59,14 @@ def test_the_colab_variant_checks_and_grades_like_the_student_variant(tmp_path):
     content.mkdir()
     notebook = _answered(nbformat.read(student_dir / COLAB_DIR / f"{NAME}.ipynb", as_version=4))
     notebook.cells.insert(0, nbformat.v4.new_code_cell(LOOK_LIKE_COLAB))
-    notebook.cells.append(nbformat.v4.new_code_cell("print('INTERPRETER', grader.interpreter)"))
+    notebook.cells.append(nbformat.v4.new_code_cell(PROBE))
     NotebookClient(
-        notebook, timeout=600, allow_errors=True, resources={"metadata": {"path": str(content)}}
-    ).execute()
+        notebook,
+        km=student_kernel(tmp_path / "kernels"),
+        timeout=600,
+        allow_errors=True,
+        resources={"metadata": {"path": str(content)}},
+    ).execute(env=student_environ())
 
     def output(cell) -> str:
         return "".join(o.get("text", "") + json.dumps(o.get("data", {})) for o in cell.outputs)
@@ -69,7 +76,8 @@ def test_the_colab_variant_checks_and_grades_like_the_student_variant(tmp_path):
         for cell in notebook.cells
         if cell.cell_type == "code"
     }
-    assert "IPythonInterpreter.COLAB" in outputs["print('INTERPRETER', grader.interpreter)"]
+    assert "IPythonInterpreter.COLAB" in outputs[PROBE], outputs[PROBE]
+    assert f"PREFIX {STUDENT_ENV}\n" in outputs[PROBE], "the kernel is not the student's"
     check = outputs['grader.check("q_sigmoid")']
     assert "passed" in check.lower() and "Error" not in check, check
     submit = next(text for first, text in outputs.items() if first.startswith("# On Colab"))

@@ -1,8 +1,6 @@
-"""The student's path in a real browser: JupyterLab from the student's pins, a copy of the
-handout, one answer typed in, its check, the export cell, and the exported zip graded.
-
-The JupyterLab here is the developer environment's, which holds the student environment's
-packages at the same pins (tests/autograder/test_autograder_requirements.py proves it).
+"""The student's path in a real browser: JupyterLab from the student environment (made only from
+assignments/requirements.txt, tests/student/student_env.py), a copy of the handout, one answer
+typed in, its check, the export cell, and the exported zip graded (in the developer's .venv).
 """
 
 from __future__ import annotations
@@ -11,7 +9,6 @@ import json
 import shutil
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 import zipfile
@@ -19,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 
 from autograder.batch.command import GradeOptions, run_grade
@@ -27,6 +25,7 @@ from autograder.config import load_config
 from nncheck import HIDDEN_TESTS_NOTE
 from tests.browser import chromium_page, screenshot
 from tests.build_once import built
+from tests.student.student_env import STUDENT_ENV, student_bin, student_environ
 
 pytestmark = pytest.mark.slow
 
@@ -41,8 +40,8 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def lab(tmp_path) -> Iterator[tuple[str, Path]]:
-    """JupyterLab serving a student's folder: the handout and a copy of its notebook."""
+def lab(tmp_path) -> Iterator[tuple[str, Path, subprocess.Popen]]:
+    """The student's JupyterLab serving their folder: the handout and a copy of its notebook."""
     folder = tmp_path / NAME
     shutil.copytree(built(NAME).student_dir(NAME), folder)
     shutil.copyfile(folder / f"{NAME}.ipynb", folder / COPY)
@@ -55,7 +54,7 @@ def lab(tmp_path) -> Iterator[tuple[str, Path]]:
         (settings / extension / f"{plugin}.jupyterlab-settings").write_text(json.dumps(values))
     port = _free_port()
     command = [
-        str(Path(sys.executable).with_name("jupyter-lab")),
+        str(student_bin("jupyter-lab")),
         "--no-browser",
         "--allow-root",
         f"--port={port}",
@@ -67,7 +66,9 @@ def lab(tmp_path) -> Iterator[tuple[str, Path]]:
         "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
     ]
     log = (tmp_path / "jupyterlab.log").open("w")
-    server = subprocess.Popen(command, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(
+        command, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT, env=student_environ()
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(6000):  # JupyterLab's start-up: a net of ten minutes, never a verdict
@@ -78,7 +79,7 @@ def lab(tmp_path) -> Iterator[tuple[str, Path]]:
                 if server.poll() is not None:
                     raise RuntimeError((tmp_path / "jupyterlab.log").read_text()) from None
                 time.sleep(0.1)
-        yield url, folder
+        yield url, folder, server
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -110,8 +111,17 @@ def _wait_for(page, index: int, text: str, seconds: float = 600) -> str:
     raise AssertionError(f"cell {index} never showed {text!r}; it shows:\n{output}")
 
 
+def _kernel_pythons(server: subprocess.Popen) -> list[Path]:
+    """The Python of every kernel the server has started and not yet ended."""
+    return [
+        Path(process.cmdline()[0])
+        for process in psutil.Process(server.pid).children(recursive=True)
+        if "ipykernel_launcher" in process.cmdline()
+    ]
+
+
 def test_a_student_answers_checks_and_exports_the_copy_they_work_in(lab, tmp_path):
-    url, folder = lab
+    url, folder, server = lab
     answer = _cell_index(folder / COPY, "def sigmoid(")
     check = _cell_index(folder / COPY, 'grader.check("q_sigmoid")')
     export = _cell_index(folder / COPY, "# Save your notebook first")
@@ -139,8 +149,11 @@ def test_a_student_answers_checks_and_exports_the_copy_they_work_in(lab, tmp_pat
         page.locator(".jp-Notebook .jp-Cell").nth(export).scroll_into_view_if_needed()
         screenshot(page, "jupyterlab-export")
         assert not page.errors, page.errors
+        kernels = _kernel_pythons(server)
+    assert kernels and all(python.parent == STUDENT_ENV / "bin" for python in kernels), kernels
 
     assert "passed" in checked.lower(), checked
+    assert "without encryption" not in exported, exported  # ipykernel's note from otter's run
     zips = sorted(folder.glob(f"{Path(COPY).stem}*.zip"))
     assert len(zips) == 1, (exported, sorted(p.name for p in folder.iterdir()))
     with zipfile.ZipFile(zips[0]) as archive:
