@@ -13,6 +13,7 @@ import json
 import pickle
 import resource
 import socket
+import time
 import zipfile
 
 import numpy as np
@@ -24,6 +25,7 @@ from autograder.grading.wire.frames import (
     MAX_INT_DIGITS,
     Decoder,
     Encoder,
+    FrameReader,
     WireError,
     recv_frame,
     send_frame,
@@ -81,7 +83,7 @@ def test_an_ndarray_subclass_arrives_as_a_plain_ndarray(pair):
     encoder = Encoder(_refuse)
     header = {"reply": encoder.encode({"Z": liar})}
     send_frame(ours, header, encoder.arrays)
-    received, arrays = recv_frame(theirs, deadline=None)
+    received, arrays = recv_frame(theirs)
     value = _decode(received["reply"], arrays)["Z"]
     assert type(value) is np.ndarray
     np.testing.assert_array_equal(value, np.arange(6.0).reshape(2, 3))
@@ -93,28 +95,28 @@ def test_an_object_array_in_a_frame_is_refused(pair):
     objects = np.array([{"a": 1}, None], dtype=object)
     _send_raw(ours, _npz(h=_header({"reply": {"$a": 0}}), a0=objects))
     with pytest.raises(WireError):
-        recv_frame(theirs, deadline=None)
+        recv_frame(theirs)
 
 
 def test_a_pickle_instead_of_a_frame_is_refused(pair):
     ours, theirs = pair
     _send_raw(ours, pickle.dumps({"reply": np.zeros(3)}))
     with pytest.raises(WireError, match="unreadable"):
-        recv_frame(theirs, deadline=None)
+        recv_frame(theirs)
 
 
 def test_a_string_array_is_refused(pair):
     ours, theirs = pair
     _send_raw(ours, _npz(h=_header({"reply": {"$a": 0}}), a0=np.array(["✅ passed"])))
     with pytest.raises(WireError, match="numeric or boolean"):
-        recv_frame(theirs, deadline=None)
+        recv_frame(theirs)
 
 
 def test_an_oversized_frame_is_refused_before_it_is_read(pair):
     ours, theirs = pair
     ours.sendall((MAX_FRAME_BYTES + 1).to_bytes(8, "big"))
     with pytest.raises(WireError, match="limit"):
-        recv_frame(theirs, deadline=None)
+        recv_frame(theirs)
 
 
 def _bomb(declared_bytes: int) -> bytes:
@@ -167,7 +169,7 @@ def test_a_frame_declaring_gigabytes_is_refused_without_allocating_them():
         with ours, theirs:
             _send_raw_in_thread(ours, frame)
             with pytest.raises(WireError, match=reason):
-                recv_frame(theirs, deadline=None)
+                recv_frame(theirs)
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert grown_mb < 64
 
@@ -241,3 +243,28 @@ def test_plain_values_keep_their_types_shapes_and_dtypes():
     assert torch.equal(got["transposed"], values["transposed"])
     assert type(got["float32"]) is np.float32 and got["array0d"].shape == ()
     assert got["nested"] == values["nested"]
+
+
+def test_a_frame_that_arrives_after_a_timeout_is_read_whole(pair):
+    """A busy machine can deliver a frame in pieces around a deadline: the read that timed out
+    keeps its bytes, and the next read returns the frame (it never reads the middle of a frame
+    as the next frame's length)."""
+    ours, theirs = pair
+    encoder = Encoder(_refuse)
+    header = {"reply": encoder.encode({"W": np.arange(12.0).reshape(3, 4)})}
+    writer, reader = socket.socketpair()
+    with writer, reader:
+        send_frame(writer, header, encoder.arrays)
+        writer.shutdown(socket.SHUT_WR)
+        whole = reader.recv(1 << 20)
+        while more := reader.recv(1 << 20):
+            whole += more
+    frames = FrameReader(theirs)
+    ours.sendall(whole[:20])  # the length and a part of the frame, then nothing for a while
+    with pytest.raises(TimeoutError):
+        frames.read(time.monotonic() + 0.2)
+    ours.sendall(whole[20:])
+    received, arrays = frames.read(time.monotonic() + 10)
+    np.testing.assert_array_equal(
+        _decode(received["reply"], arrays)["W"], np.arange(12.0).reshape(3, 4)
+    )

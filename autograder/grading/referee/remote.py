@@ -24,7 +24,7 @@ import numpy as np
 
 from autograder.errors import AutograderError
 from autograder.grading.sandbox.cputime import CpuBudget, Deadline
-from autograder.grading.wire.frames import PeerGone, WireError, recv_frame
+from autograder.grading.wire.frames import FrameReader, PeerGone, WireError
 from autograder.grading.wire.library import library_name
 from autograder.grading.wire.rpc import Peer, RemoteError, remote_error
 
@@ -53,6 +53,7 @@ class RefereePeer(Peer):
     def __init__(self, sock: socket.socket, pid: int, grace: float = 5.0) -> None:
         super().__init__(sock, sign=1)
         self.pid, self.grace = pid, grace
+        self._frames = FrameReader(sock)
         self.stopped: str = ""
         self.timed_out = False
         self._deadline: Deadline | None = None
@@ -158,7 +159,7 @@ class RefereePeer(Peer):
         it waits for a CPU, interrupted and then killed past it)."""
         while True:
             try:
-                return recv_frame(self.sock, self.deadline)
+                return self._frames.read(self.deadline)
             except TimeoutError:
                 self.on_timeout()
 

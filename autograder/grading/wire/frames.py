@@ -357,29 +357,6 @@ def send_frame(sock: socket.socket, header: dict, arrays: list[np.ndarray]) -> N
     sock.sendall(len(data).to_bytes(8, "big") + data)
 
 
-def _recv_exactly(sock: socket.socket, size: int, deadline: float | None) -> bytes:
-    chunks, received = [], 0
-    while received < size:
-        if deadline is not None:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise TimeoutError
-            sock.settimeout(remaining)
-        else:
-            sock.settimeout(None)
-        try:
-            chunk = sock.recv(min(size - received, 1 << 20))
-        except TimeoutError:
-            raise
-        except OSError as err:
-            raise PeerGone(str(err)) from None
-        if not chunk:
-            raise PeerGone("connection closed")
-        chunks.append(chunk)
-        received += len(chunk)
-    return b"".join(chunks)
-
-
 def _check_members(data: bytes) -> None:
     """Refuse a frame whose arrays would take more memory than its bytes, before loading any:
     every member stored uncompressed (as `send_frame` writes them), each `.npy` header's shape
@@ -407,12 +384,53 @@ def _check_members(data: bytes) -> None:
         raise WireError(f"unreadable message ({type(err).__name__})") from None
 
 
-def recv_frame(sock: socket.socket, deadline: float | None = None) -> tuple[Any, list[np.ndarray]]:
-    """Receive one frame: (header, arrays); raise TimeoutError, PeerGone or WireError."""
-    size = int.from_bytes(_recv_exactly(sock, 8, deadline), "big")
-    if size > MAX_FRAME_BYTES:
-        raise WireError(f"a message of {size} bytes is over the {MAX_FRAME_BYTES} byte limit")
-    data = _recv_exactly(sock, size, deadline)
+class FrameReader:
+    """Reads frames from `sock`. A read that times out keeps what it got, so the next read goes
+    on from there: a frame is never lost half-read (which would read its bytes as a length)."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self._buffer = bytearray()
+
+    def _fill(self, size: int, deadline: float | None) -> None:
+        while len(self._buffer) < size:
+            if deadline is not None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError
+                self.sock.settimeout(remaining)
+            else:
+                self.sock.settimeout(None)
+            try:
+                chunk = self.sock.recv(min(size - len(self._buffer), 1 << 20))
+            except TimeoutError:
+                raise
+            except OSError as err:
+                raise PeerGone(str(err)) from None
+            if not chunk:
+                raise PeerGone("connection closed")
+            self._buffer += chunk
+
+    def read(self, deadline: float | None = None) -> tuple[Any, list[np.ndarray]]:
+        """One frame: (header, arrays); raise TimeoutError (read again to go on), PeerGone or
+        WireError."""
+        self._fill(8, deadline)
+        size = int.from_bytes(self._buffer[:8], "big")
+        if size > MAX_FRAME_BYTES:
+            raise WireError(f"a message of {size} bytes is over the {MAX_FRAME_BYTES} byte limit")
+        self._fill(8 + size, deadline)
+        data = bytes(self._buffer[8 : 8 + size])
+        del self._buffer[: 8 + size]
+        return _decode_frame(data)
+
+
+def recv_frame(sock: socket.socket) -> tuple[Any, list[np.ndarray]]:
+    """Receive one frame, waiting as long as it takes: (header, arrays); raise PeerGone or
+    WireError. (With a deadline, read with a `FrameReader`.)"""
+    return FrameReader(sock).read()
+
+
+def _decode_frame(data: bytes) -> tuple[Any, list[np.ndarray]]:
     _check_members(data)
     try:
         with np.load(io.BytesIO(data), allow_pickle=False) as archive:
