@@ -10,7 +10,7 @@ import numpy as np
 
 from nncheck.convert import as_float_array
 from nncheck.diagnose import diagnose
-from nncheck.mistakes import Diagnosis, Mistake, tagged
+from nncheck.mistakes import Diagnosis, Mistake, named_mistakes, tagged
 from nncheck.tolerances import resolve_tolerance
 
 
@@ -84,6 +84,7 @@ def assert_close(
     `diagnose` names none. A failure that names a mistake is a `nncheck.Mistake` carrying its code.
     """
     rtol, atol = resolve_tolerance(tol, rtol, atol)
+    named_mistakes(mistakes)  # a malformed table is the test's bug: refuse it even on a pass
     try:
         s = as_float_array(got, name)
     except Mistake as err:
