@@ -2,8 +2,8 @@
 assignment 00's sample students: no page errors, every link resolves, the index sorts and
 filters, a page with mistakes shows the first failing question on its first screen, pages
 written before publishing carry no hidden test's name or detail, and the mistake report
-(mistakes.html, beside feedback/) renders with working links to the example pages. Screenshots are kept in
-out/test-artifacts/ (two of them are README's).
+(mistakes.html, beside feedback/) renders with working links to the example pages.
+Screenshots are kept in out/test-artifacts/ (two of them are README's).
 """
 
 from __future__ import annotations
