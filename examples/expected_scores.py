@@ -14,11 +14,11 @@ hog and `os._exit`. Invalid files score 0 on every question.
 expected.json: {student_id: {"status": graded|timeout|memory|error|invalid, "total": float,
 "questions": {question: score as otter reports it}, "mistakes": {question: [codes]}, "why": one
 line}}; only auto-graded questions. `mistakes` lists, per question, the mistake codes its failing
-test cases name (nncheck.mistakes), read from the tags of otter's feedback (`Mistake: [code]`,
-else `Likely mistake [code]:`, else `Hint [code]:`, in the failure of a `Mistake`): what the
-student sees. `autograder grade` records the codes from the exceptions instead, never from text;
-tests/examples/test_sample_grades.py proves the mistake report counts what this file says.
-(Reading tags from text is sound here only because these are our own synthetic students.)
+test cases name (nncheck.mistakes), read from the tags of otter's feedback (a line starting
+`[code]`, else `Likely mistake [code]:`, else `Hint [code]:`, in the failure of a `Mistake`):
+what the student sees. `autograder grade` records the codes from the exceptions instead, never
+from text; tests/examples/test_sample_grades.py proves the mistake report counts what this file
+says. (Reading tags from text is sound here only because these are our own synthetic students.)
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ WORKERS = 2
 _CASE = re.compile(r"^ *\S+ - \d+ result:$", re.MULTILINE)
 _CODE = r"\[([a-z][a-z0-9_]{1,47})\]"
 _TAGS = (  # in the order nncheck picks the code a Mistake carries
-    re.compile(rf"^ *Mistake: {_CODE} ", re.MULTILINE),
+    re.compile(rf"^ *(?:Mistake: )?{_CODE} ", re.MULTILINE),  # also after an upstream blame
     re.compile(rf"Likely mistake {_CODE}:"),
     re.compile(rf"Hint {_CODE}:"),
 )
