@@ -152,7 +152,11 @@ def terminal_lines(questions: list[QuestionMistakes]) -> list[str]:
         if not q.failed:
             continue
         top = ", ".join(f"{g.code} {g.count}" for g in q.named[:_TERMINAL_MISTAKES])
-        more = f" (+{len(q.named) - _TERMINAL_MISTAKES} more)" if len(q.named) > 3 else ""
+        more = (
+            f" (+{len(q.named) - _TERMINAL_MISTAKES} more)"
+            if len(q.named) > _TERMINAL_MISTAKES
+            else ""
+        )
         unnamed = sum(g.count for g in q.unnamed)
         rest = f"; {unnamed} unnamed" if unnamed else ""
         named = f": {top}{more}" if top else ""
