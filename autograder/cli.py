@@ -78,8 +78,19 @@ def _inputs(command: argparse.ArgumentParser, out_help: str) -> None:
     command.add_argument("--out", type=Path, required=True, help=out_help)
 
 
+GRADE_OUTPUTS = (
+    "Writes into --out: results.jsonl (one record per submission; a rerun grades only new or "
+    "changed notebooks), grades.csv, canvas.csv, moodle.csv, unmatched.csv, feedback/ (a page "
+    "per student and index.html), summary.md and summary.png, and mistakes.md and "
+    "mistakes.html: per question, how many lost points, the named mistakes (stable codes such "
+    "as transposed or batch_mean_missing) with counts and links to example pages, and the "
+    "failures that name no mistake grouped by message (for instructors: hidden tests included)."
+)
+
+
 def _grade_arguments(grade: argparse.ArgumentParser) -> None:
     """The arguments of `grade` and `publish`."""
+    grade.description = GRADE_OUTPUTS
     _inputs(grade, out_help="folder for the results")
     grade.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     grade.add_argument("--time-limit", type=float, help="CPU seconds (default: grading.yml)")

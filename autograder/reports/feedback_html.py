@@ -203,6 +203,7 @@ INDEX_SCRIPT_HASH = (
     "sha256-" + base64.b64encode(hashlib.sha256(INDEX_SCRIPT.encode()).digest()).decode()
 )
 _INDEX_LINKS = (
+    ("../mistakes.html", "Mistakes"),
     ("../summary.md", "Summary"),
     ("../summary.png", "Score plots"),
     ("../grades.csv", "grades.csv"),
@@ -265,6 +266,12 @@ def _templates(course_templates: Path | None = None) -> jinja2.Environment:
     )
     environment.globals.update(percent=_percent, fmt=format_points)
     return environment
+
+
+def render(report: Report, template: str, context: dict[str, Any]) -> str:
+    """`template` (a course's own in `feedback_templates/`, else ours) rendered with `context`;
+    every value it prints is escaped (`_finalize`)."""
+    return _templates(report.templates).get_template(template).render(context)
 
 
 def html_document(title: str, body: str, *, style: str = "", data_images: bool = False) -> str:

@@ -14,7 +14,7 @@ GOOD = {
     "cell_error": {"index": 0, "type": "ValueError", "message": "bad"},
     "cells_done": {"interrupted_at": None},
     "test_start": {"file": "q1", "case": 0},
-    "test": {"file": "q1", "case": 2, "passed": True, "message": "ok"},
+    "test": {"file": "q1", "case": 2, "passed": False, "message": "no", "mistake": "transposed"},
     "done": {"interrupted": False, "died": True, "stopped": "it exited"},
     "fatal": {"type": "OSError", "message": "gone"},
     "ready": {},

@@ -14,6 +14,7 @@ from examples.make_submissions import (
     plan,
     write_submissions,
 )
+from nncheck.mistakes import CODE
 from tests.build_once import built
 
 NAMES = assignment_names()
@@ -53,3 +54,8 @@ def test_expected_json_describes_exactly_the_notebooks(name):
         ), f"{student_id}: rerun examples/expected_scores.py {name}"
         assert set(entry["questions"]) == auto_graded
         assert entry["total"] == pytest.approx(sum(entry["questions"].values()))
+        assert set(entry["mistakes"]) <= auto_graded, f"{student_id}: mistakes of no question"
+        codes = [code for codes in entry["mistakes"].values() for code in codes]
+        assert all(CODE.fullmatch(code) for code in codes), f"{student_id}: {codes}"
+        lost = {q for q, score in entry["questions"].items() if score < points[q]}
+        assert set(entry["mistakes"]) <= lost, f"{student_id}: a mistake on a full-marks question"
