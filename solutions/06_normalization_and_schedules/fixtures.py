@@ -43,6 +43,8 @@ def _norm_backward_wrongs(
     return {
         f"{prefix}_dX_wrong_constant_stats": g * inv_std,
         f"{prefix}_dX_wrong_not_averaged": full,
+        f"{prefix}_dX_wrong_sums_not_averaged": inv_std
+        * (g - g.sum(axis=axis, keepdims=True) - xhat * (g * xhat).sum(axis=axis, keepdims=True)),
         f"{prefix}_dX_wrong_mean_path_only": inv_std * (g - g.mean(axis=axis, keepdims=True)),
         f"{prefix}_dgamma_wrong_axis": (dout * xhat).sum(axis=1),
         f"{prefix}_dbeta_wrong_axis": dout.sum(axis=1),
