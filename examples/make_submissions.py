@@ -336,6 +336,46 @@ PLANS: dict[str, Plan] = {
         ),
         ("dropout_forward", "dropout_fwd"),
     ),
+    "06_normalization_and_schedules": Plan(
+        (
+            Mistake(
+                "dave_bn_unbiased_variance",
+                ("batchnorm_forward:unbiased_variance",),
+                "batchnorm_forward normalises with the unbiased variance (N - 1)",
+            ),
+            Mistake(
+                "erin_dgamma_wrong_axis",
+                ("batchnorm_backward:dgamma_over_features",),
+                "batchnorm_backward sums dgamma over the features instead of the batch",
+            ),
+            Mistake(
+                "frank_running_stats_not_in_place",
+                ("update_running_stats:names_rebound_not_in_place",),
+                "update_running_stats rebinds its names: the caller's arrays never change",
+            ),
+            Mistake(
+                "gina_eval_with_batch_stats",
+                ("batchnorm_eval:batch_statistics",),
+                "batchnorm_eval normalises with the batch's own statistics",
+            ),
+            Mistake(
+                "hank_layernorm_over_batch",
+                ("layernorm_forward:over_the_batch_axis",),
+                "layernorm_forward normalises over the batch axis (batch norm)",
+            ),
+            Mistake(
+                "ivy_two_mistakes",
+                ("step_lr:decays_one_step_early", "batchnorm_forward:eps_missing"),
+                "step_lr decays one step early; batchnorm_forward forgets eps",
+            ),
+            Mistake(
+                "jack_warmup_off_by_one",
+                ("warmup_cosine_lr:warmup_starts_at_zero",),
+                "warmup_cosine_lr ramps lr0 * t / warmup (starts at 0)",
+            ),
+        ),
+        ("step_lr", "step_lr_schedule"),
+    ),
 }
 
 

@@ -47,8 +47,17 @@ from nnref.losses import (
     mse_loss,
 )
 from nnref.model import MLP
+from nnref.normalization import (
+    batchnorm_backward,
+    batchnorm_eval,
+    batchnorm_forward,
+    layernorm_backward,
+    layernorm_forward,
+    update_running_stats,
+)
 from nnref.optim import OPTIMIZERS, SGD, Adam, Optimizer, RMSprop, sgd_step
 from nnref.regularization import dropout_backward, dropout_forward, l2_gradient, l2_penalty
+from nnref.schedules import cosine_lr, step_lr, warmup_cosine_lr
 from nnref.train import History, iterate_minibatches, train
 
 # Modules with heavy imports (scikit-learn, matplotlib, torch) load on first use of a name.

@@ -55,6 +55,10 @@ _ALL = (
             frozenset({"q_dropout_backward"}),
         ),
     ),
+    shared_catalogue(
+        "06_normalization_and_schedules",
+        Base("cosine_lr_zero", "cosine_lr", "return 0.0", frozenset({"q_cosine_lr"})),
+    ),
 )
 
 CATALOGUES: dict[str, Catalogue] = {catalogue.assignment: catalogue for catalogue in _ALL}

@@ -15,9 +15,11 @@ MODULES = [
     "layers",
     "losses",
     "model",
+    "normalization",
     "optim",
     "plots",
     "regularization",
+    "schedules",
     "torch_twin",
     "train",
 ]
