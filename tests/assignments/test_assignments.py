@@ -31,6 +31,7 @@ EXPECTED = [
     "03_experiments_and_visualizations",
     "04_optimizers",
     "05_regularization",
+    "07_convolutions",
 ]
 
 
