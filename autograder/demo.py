@@ -1,8 +1,9 @@
 """`autograder demo`: build every assignment, grade its shipped sample students, train nnref's
 demo, and end with one table saying whether every sample got its expected grade.
 
-The samples (`examples/submissions/NAME/`) come with `expected.json`: per student the status and
-every question's score (see examples/expected_scores.py), and `roster.csv`, the class list they
+The samples (`examples/submissions/NAME/`) come with `expected.json`: per student the status,
+every question's score and the mistake codes its failures name (see examples/expected_scores.py;
+the mistake report must count exactly those), and `roster.csv`, the class list they
 are graded against: one roster student submitted nothing (a `missing` row), one sample is from
 someone not on it (unmatched.csv); the table shows both. An assignment with written answers has
 a filled scores sheet, `examples/manual_scores/NAME.csv`: the samples are graded with it, and the
@@ -21,6 +22,8 @@ from autograder.config import CourseConfig
 from autograder.grading.records import GradeRecord
 from autograder.manual.command import run_manual
 from autograder.paths import ProjectPaths
+from autograder.reports.mistakes import RAN, class_mistakes
+from autograder.reports.report import Report
 
 SAMPLE_TIME_LIMIT = 10
 """CPU seconds per sample notebook in the demo (grading.yml's limit applies to real grading): the
@@ -64,6 +67,32 @@ def compare_with_expected(records: list[GradeRecord], expected: dict[str, dict])
     return problems
 
 
+def compare_mistakes(report: Report, expected: dict[str, dict]) -> list[str]:
+    """One line per sample and question where the mistake report (`reports.mistakes`, from the
+    codes the referee recorded) differs from expected.json (from plain otter run's feedback):
+    whether the sample lost points on the question, and which mistake codes it is counted
+    under (none: among the unnamed failures). Samples whose notebook did not run are skipped, as
+    the report skips them."""
+    problems = []
+    for q in class_mistakes(report):
+        points = report.points[q.question]
+        named = {g.code: set(g.students) for g in q.named}
+        for student in sorted(set(expected) & {r.student_id for r in report.records}):
+            want = expected[student]
+            if want["status"] not in RAN:
+                continue
+            failed = want["questions"].get(q.question, 0.0) < points - SCORE_TOLERANCE
+            codes = sorted(want.get("mistakes", {}).get(q.question, [])) if failed else []
+            got = sorted(code for code, students in named.items() if student in students)
+            if (student in q.failed) != failed or got != codes:
+                problems.append(
+                    f"{student}: {q.question} in the mistake report: "
+                    f"{'failed' if student in q.failed else 'passed'} {got}, expected "
+                    f"{'failed' if failed else 'passed'} {codes}"
+                )
+    return problems
+
+
 def _grade_samples(
     name: str, folder: Path, out: Path, paths: ProjectPaths, course: CourseConfig, workers: int
 ) -> SampleCheck:
@@ -90,6 +119,7 @@ def _grade_samples(
     expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
     check.graded = len(run.records)
     check.problems = compare_with_expected(run.records, expected)
+    check.problems += compare_mistakes(run.report, expected)
     flagged = {line.split(":", 1)[0] for line in check.problems}
     check.matching = sum(1 for record in run.records if record.student_id not in flagged)
     return check

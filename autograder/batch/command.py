@@ -152,6 +152,8 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
     """Grade, write the outputs, print the summary. Raises `AutograderError`s for what stops the
     run before it has a record per submission: no build, bad input, an unreachable or lost
     cluster (a rerun resumes)."""
+    from autograder.reports.mistakes import class_mistakes
+    from autograder.reports.mistakes import terminal_lines as mistake_lines
     from autograder.reports.summary import summary_table
     from autograder.reports.unmatched import terminal_lines
 
@@ -219,6 +221,10 @@ def run_grade(options: GradeOptions, paths: ProjectPaths, course: CourseConfig) 
     answers = adjustments.save_answers(adjust, submissions, report, options.out)
     outputs.update({"answers": answers} if answers else {})
     print(summary_table(report))
+    mistakes = mistake_lines(class_mistakes(report))
+    if mistakes:
+        print("mistakes (per question: lost points, the most frequent named mistakes):")
+        print("\n".join(mistakes))
     for line in terminal_lines(report):
         print(line)
     for name, path in outputs.items():

@@ -20,6 +20,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import nbformat
 
@@ -28,7 +29,7 @@ from autograder.grading.bundle import Bundle, GradingLimits, copy_support_files
 from autograder.grading.events import EventError, parse_event
 from autograder.grading.records import GradeRecord, QuestionRecord, Submission, TestRecord
 from autograder.grading.referee.client import Referee, RefereeError
-from autograder.grading.sandbox.cases import FAILED, PASSED
+from autograder.grading.sandbox.cases import FAILED, MISTAKE_CODE, PASSED
 from autograder.grading.sandbox.cputime import (
     GRACE_SECONDS,
     WALL_FACTOR,
@@ -73,13 +74,21 @@ def code_cells(content: bytes) -> list[str]:
     ]
 
 
+class CaseResult(NamedTuple):
+    """What one test case reported: passed, otter's message, the referee's mistake code."""
+
+    passed: bool
+    message: str
+    mistake: str = ""
+
+
 @dataclass
 class _Attempt:
     """What one child reported, and how it ended."""
 
     isolation_missing: list[str] = field(default_factory=list)
     cell_errors: dict[int, tuple[str, str]] = field(default_factory=dict)
-    tests: dict[tuple[str, int], tuple[bool, str]] = field(default_factory=dict)
+    tests: dict[tuple[str, int], CaseResult] = field(default_factory=dict)
     current_cell: int | None = None
     current_test: tuple[str, int] | None = None
     cells_done: bool = False
@@ -126,10 +135,11 @@ class _Channel:
 _TEST_EVENTS = ("test_start", "test", "done")
 
 
-def _apply(attempt: _Attempt, event: dict, *, tests_trusted: bool) -> None:
+def _apply(attempt: _Attempt, event: dict, *, tests_trusted: bool, from_referee: bool) -> None:
     """Record one event, from the child or from the referee. Test events count only when
     `tests_trusted`: from the referee, or from the child when the tests run there (otherwise a
-    student who writes to the child's socket could report passed tests)."""
+    student who writes to the child's socket could report passed tests). A mistake code is
+    kept only `from_referee`: the child shares its process with the student's code."""
     kind = event["event"]
     if kind in _TEST_EVENTS and not tests_trusted:
         return
@@ -145,7 +155,12 @@ def _apply(attempt: _Attempt, event: dict, *, tests_trusted: bool) -> None:
     elif kind == "test_start":
         attempt.current_test = (event["file"], event["case"])
     elif kind == "test":
-        attempt.tests[(event["file"], event["case"])] = (event["passed"], event["message"])
+        mistake = (
+            event["mistake"] if from_referee and MISTAKE_CODE.fullmatch(event["mistake"]) else ""
+        )
+        attempt.tests[(event["file"], event["case"])] = CaseResult(
+            event["passed"], event["message"], mistake
+        )
     elif kind == "done":
         attempt.tests_interrupted = event["interrupted"]
         attempt.died_in_test = event["died"]
@@ -177,7 +192,7 @@ def _watch(
         if event is None:
             return
         before = attempt.cells_done
-        _apply(attempt, event, tests_trusted=not cells_only)
+        _apply(attempt, event, tests_trusted=not cells_only, from_referee=False)
         if event["event"] == "cell_error" and "MemoryError" in event["type"]:
             attempt.memory_cell = event["index"]
             os.kill(pid, signal.SIGKILL)
@@ -200,7 +215,7 @@ def _referee_tests(
     )
     try:
         for event in referee.run(sock, pid, request, deadline):
-            _apply(attempt, event, tests_trusted=True)
+            _apply(attempt, event, tests_trusted=True, from_referee=True)
     except (TimeoutError, RefereeError, OSError) as err:
         os.kill(pid, signal.SIGKILL)
         attempt.fatal = f"the referee stopped answering ({type(err).__name__}: {err})"
@@ -220,7 +235,7 @@ class _Grading:
         self.limits = limits
         self.skip_cells: list[int] = []
         self.stop_before: int | None = None
-        self.tests: dict[tuple[str, int], tuple[bool, str]] = {}
+        self.tests: dict[tuple[str, int], CaseResult] = {}
         self.notes: list[str] = []
         self.memory = False
         self.timeout = False
@@ -307,7 +322,7 @@ class _Grading:
             return True
         if attempt.current_test is not None and attempt.current_test not in self.tests:
             name, case = attempt.current_test
-            self.tests[attempt.current_test] = (
+            self.tests[attempt.current_test] = CaseResult(
                 False,
                 f"{FAILED}this test ended the grading process ({how}): "
                 "your code must not exit or crash Python",
@@ -335,7 +350,7 @@ class _Grading:
         return "memory" if self.memory else "graded"
 
 
-def _questions(bundle: Bundle, tests: dict[tuple[str, int], tuple[bool, str]], why_missing: str):
+def _questions(bundle: Bundle, tests: dict[tuple[str, int], CaseResult], why_missing: str):
     """Score every question with otter's test-file objects from the reported pass/fail data."""
     from otter.test_files.abstract_test import TestCaseResult
 
@@ -343,11 +358,13 @@ def _questions(bundle: Bundle, tests: dict[tuple[str, int], tuple[bool, str]], w
     records = []
     for test_file in test_files:
         test_file.test_case_results = []
+        mistakes = []
         for case, test_case in enumerate(test_file.test_cases):
-            passed, message = tests.get((test_file.name, case), (False, FAILED + why_missing))
-            passed = passed and message == PASSED
+            result = tests.get((test_file.name, case), CaseResult(False, FAILED + why_missing))
+            passed = result.passed and result.message == PASSED
+            mistakes.append("" if passed else result.mistake)
             test_file.test_case_results.append(
-                TestCaseResult(test_case=test_case, message=message, passed=passed)
+                TestCaseResult(test_case=test_case, message=result.message, passed=passed)
             )
         records.append(
             QuestionRecord(
@@ -355,8 +372,10 @@ def _questions(bundle: Bundle, tests: dict[tuple[str, int], tuple[bool, str]], w
                 score=float(test_file.score),
                 max_score=float(test_file.possible),
                 tests=tuple(
-                    TestRecord(r.test_case.name, r.passed, bool(r.test_case.hidden), r.message)
-                    for r in test_file.test_case_results
+                    TestRecord(
+                        r.test_case.name, r.passed, bool(r.test_case.hidden), r.message, mistake
+                    )
+                    for r, mistake in zip(test_file.test_case_results, mistakes, strict=True)
                 ),
             )
         )

@@ -8,7 +8,9 @@ happened as JSON objects `{"event": KIND, FIELD: value, ...}`:
   cell_error  index: int, type: str, message: str
   cells_done  interrupted_at: int | None         the cell stopped at the time limit (-1: none ran)
   test_start  file: str, case: int
-  test        file: str, case: int, passed: bool, message: str
+  test        file: str, case: int, passed: bool, message: str, mistake: str (the code of the
+                                                 mistake the failure names, "" for none; the
+                                                 grader keeps it from the referee only)
   done        interrupted: bool, died: bool, stopped: str    the tests ended (died: the student's
                                                  process ended during a test; stopped: why)
   fatal       type: str, message: str            the child could not go on
@@ -33,13 +35,22 @@ FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     "cell_error": {"index": (int,), "type": (str,), "message": (str,)},
     "cells_done": {"interrupted_at": (int, type(None))},
     "test_start": {"file": (str,), "case": (int,)},
-    "test": {"file": (str,), "case": (int,), "passed": (bool,), "message": (str,)},
+    "test": {
+        "file": (str,),
+        "case": (int,),
+        "passed": (bool,),
+        "message": (str,),
+        "mistake": (str,),
+    },
     "done": {"interrupted": (bool,), "died": (bool,), "stopped": (str,)},
     "fatal": {"type": (str,), "message": (str,)},
     "ready": {},
 }
-DEFAULTS: dict[str, dict[str, Any]] = {"done": {"died": False, "stopped": ""}}
-"""Fields a sender may leave out (the child's `done` has no `died`)."""
+DEFAULTS: dict[str, dict[str, Any]] = {
+    "done": {"died": False, "stopped": ""},
+    "test": {"mistake": ""},
+}
+"""Fields a sender may leave out (the child's `done` has no `died`, its `test` no `mistake`)."""
 _CELL_INDEX = {"cell": "index", "cell_error": "index", "cells_done": "interrupted_at"}
 
 

@@ -39,12 +39,15 @@ class Submission:
 
 @dataclass(frozen=True)
 class TestRecord:
-    """One test case: passed or not, whether students see it, and the feedback message."""
+    """One test case: passed or not, whether students see it, the feedback message, and the
+    code of the mistake it names ("" for none; see nncheck.mistakes), as the referee recorded
+    it from the failure the test raised."""
 
     name: str
     passed: bool
     hidden: bool
     message: str
+    mistake: str = ""
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@
 - `lms.write_canvas_csv`, `lms.write_moodle_csv`: gradebook imports for Canvas and Moodle.
 - `feedback_html.write_feedback_pages`: one self-contained HTML page per student, and index.html.
 - `summary.write_summary`, `summary.summary_table`: summary.png, summary.md and a terminal table.
+- `mistakes.write_mistake_report`: mistakes.md and mistakes.html, what the class got wrong.
 - `unmatched.write_unmatched_csv`: unmatched.csv, the submitters matched to no roster student
   (`matching.roll_call` makes a report's rows from a roster, `roster` reads one).
 
@@ -22,11 +23,13 @@ def write_reports(report: Report, out: Path) -> dict[str, Path]:
     from autograder.reports.feedback_html import write_feedback_pages
     from autograder.reports.grades_csv import write_grades_csv
     from autograder.reports.lms import write_canvas_csv, write_moodle_csv
+    from autograder.reports.mistakes import write_mistake_report
     from autograder.reports.summary import write_summary
     from autograder.reports.unmatched import write_unmatched_csv
 
     write_feedback_pages(report, out / "feedback")
     summary = write_summary(report, out)
+    mistakes = write_mistake_report(report, out)
     return {
         "grades": write_grades_csv(report, out / "grades.csv"),
         "canvas": write_canvas_csv(report, out / "canvas.csv"),
@@ -35,4 +38,6 @@ def write_reports(report: Report, out: Path) -> dict[str, Path]:
         "feedback": out / "feedback" / "index.html",
         "summary.png": summary.png,
         "summary.md": summary.markdown,
+        "mistakes.md": mistakes.markdown,
+        "mistakes.html": mistakes.html,
     }

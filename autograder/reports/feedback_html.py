@@ -229,6 +229,7 @@ INDEX_SCRIPT_HASH = (
     "sha256-" + base64.b64encode(hashlib.sha256(INDEX_SCRIPT.encode()).digest()).decode()
 )
 _INDEX_LINKS = (
+    ("../mistakes.html", "Mistakes"),
     ("../summary.md", "Summary"),
     ("../summary.png", "Score plots"),
     ("../grades.csv", "grades.csv"),
@@ -290,6 +291,12 @@ def _templates(report: Report) -> jinja2.Environment:
     )
     environment.globals.update(percent=_percent, fmt=format_points)
     return environment
+
+
+def render(report: Report, template: str, context: dict[str, Any]) -> str:
+    """`template` (a course's own in `feedback_templates/`, else ours) rendered with `context`;
+    every value it prints is escaped (`_finalize`)."""
+    return _templates(report).get_template(template).render(context)
 
 
 def html_document(title: str, body: str, *, data_images: bool = False) -> str:

@@ -1,7 +1,8 @@
 """The feedback pages and the TA's index, opened in headless Chromium after a real grading run of
 assignment 00's sample students: no page errors, every link resolves, the index sorts and
-filters, a page with mistakes shows the first failing question on its first screen, and pages
-written before publishing carry no hidden test's name or detail. Screenshots are kept in
+filters, a page with mistakes shows the first failing question on its first screen, pages
+written before publishing carry no hidden test's name or detail, and the mistake report
+(mistakes.html, beside feedback/) renders with working links to the example pages. Screenshots are kept in
 out/test-artifacts/ (two of them are README's).
 """
 
@@ -105,3 +106,23 @@ def test_full_marks_timeout_and_invalid_pages_render_and_hide_hidden_tests(grade
     if student == "pete_invalid_json":
         assert text.count("could not be read as a Jupyter notebook") == 1
         assert "did not run" not in text
+
+
+def test_the_mistake_report_renders_and_links_each_example_page(graded):
+    feedback, records = graded
+    report = feedback.parent / "mistakes.html"
+    named = {
+        t["mistake"] for q in records["frank_missing_factor_2"]["questions"] for t in q["tests"]
+    }
+    named.discard("")
+    assert named, "this sample's failures name a mistake"
+    with chromium_page() as page:
+        page.goto(report.as_uri())
+        assert not page.errors, page.errors
+        assert _links_resolve(page, report.parent) == []
+        text = page.locator("body").inner_text()
+        examples = page.eval_on_selector_all("a[href^='feedback/']", "a => a.map(x => x.href)")
+        screenshot(page, "mistakes-report")
+    assert all(code in text for code in named)
+    assert any(href.endswith("/frank_missing_factor_2.html") for href in examples)
+    assert "pete_invalid_json" not in text  # a file that is no notebook is not counted

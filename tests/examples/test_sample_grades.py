@@ -1,8 +1,10 @@
 """The sample students of every assignment get exactly their expected scores from grading.
 
-examples/submissions/NAME/expected.json holds, per student, the status and every question's score
-(derived with plain `otter run` on the equivalent well-behaved notebook, see
-examples/expected_scores.py). Here the real command grades each folder, 2 workers, as a TA would:
+examples/submissions/NAME/expected.json holds, per student, the status, every question's score and
+the mistake codes its failures name (derived with plain `otter run` on the equivalent
+well-behaved notebook, see examples/expected_scores.py); the mistake report of the same run
+(mistakes.md) must count each sample under exactly those codes. Here the real command grades
+each folder, 2 workers, as a TA would:
 every student of `BEHAVIOUR_ASSIGNMENT`, and of the others the students whose work depends on the
 assignment (the crash, loop, memory-hog, os._exit, broken-file, extra-cell and noisy students
 behave the same in every assignment; `autograder demo` grades them all).
@@ -19,7 +21,12 @@ import pytest
 
 from autograder.batch.command import GradeOptions, run_grade
 from autograder.config import load_config
-from autograder.demo import SAMPLE_MEMORY_MB, SAMPLE_TIME_LIMIT, compare_with_expected
+from autograder.demo import (
+    SAMPLE_MEMORY_MB,
+    SAMPLE_TIME_LIMIT,
+    compare_mistakes,
+    compare_with_expected,
+)
 from examples.make_submissions import BEHAVIOUR_STUDENTS
 from tests.build_once import built
 from tests.scheduling import classes_per_assignment
@@ -66,6 +73,8 @@ def _grade_and_compare(name: str, tmp_path: Path) -> None:
     rows = {row["student_id"]: row for row in csv.DictReader((out / "grades.csv").open())}
     assert sorted(rows) == sorted(expected), "every sample notebook has exactly one row"
     assert compare_with_expected(run.records, expected) == []
+    assert compare_mistakes(run.report, expected) == []  # mistakes.md counts what expected says
+    assert (out / "mistakes.md").is_file() and (out / "mistakes.html").is_file()
     assert len(list((out / "feedback").glob("*.html"))) == len(expected) + 1  # + index.html
     assert (out / "summary.png").stat().st_size > 10_000
 

@@ -2,7 +2,8 @@
 kernel per assignment), the feedback names the mistake where the catalogue knows it, and where
 the catalogue says which questions grade a function (QUESTIONS), no other question loses points;
 every catalogued equivalent answer (a right answer written another way) scores full marks; and
-`autograder grade` gives every mutant, test case by test case, the verdicts of that one process.
+`autograder grade` gives every mutant, test case by test case, the verdicts of that one process,
+and records a mistake code (nncheck.mistakes) for every mutant whose feedback must name its mistake.
 
 One class per assignment (tests/scheduling.py): the worker that runs it starts that assignment's
 kernel. Assignments whose solutions/NAME does not exist yet are skipped.
@@ -13,6 +14,7 @@ from contextlib import ExitStack
 
 import pytest
 
+from autograder.grading.records import GradeRecord
 from tests.build_once import AssignmentMissing, built
 from tests.mutants.catalogue import (
     Mutant,
@@ -129,6 +131,17 @@ class MutantCatalogue:
                     for k in sorted(differ)
                 ]
         assert not differences, "\n".join(differences)
+        unnamed = [  # docs/mistake-codes.md: a mistake the feedback names is recorded by its code
+            f"{m.id} (feedback names {m.mistake!r}): no failing test records a mistake code"
+            for m in mutants
+            if m.mistake is not None and not _codes(records[notebook_stem(m)])
+        ]
+        assert not unnamed, "\n".join(unnamed)
+
+
+def _codes(record: GradeRecord) -> list[str]:
+    """The mistake codes the referee recorded for the failing tests of `record`."""
+    return [t.mistake for q in record.questions for t in q.tests if not t.passed and t.mistake]
 
 
 globals().update(classes_per_assignment(MutantCatalogue, catalogue_names()))

@@ -35,7 +35,7 @@ def test_message_shows_expected_got_largest_error_and_mistake() -> None:
     lines = message.splitlines()
     assert lines[0].startswith("dW is not close enough")
     assert "12 of 12 values differ" in lines[0]
-    assert lines[1].startswith("Likely mistake:") and "sign" in lines[1]
+    assert lines[1].startswith("Likely mistake [sign_flipped]:") and "sign" in lines[1]
     worst = np.unravel_index(np.argmax(np.abs(DW)), DW.shape)
     assert f"largest error at index {tuple(int(i) for i in worst)}" in message
     assert "expected, shape (3, 4)" in message and "got, shape (3, 4)" in message
@@ -194,3 +194,24 @@ def test_a_change_in_the_last_digits_is_shown_and_explained() -> None:
     after[1] = 0.0
     with pytest.raises(AssertionError, match="Work on a copy"):
         nncheck.assert_not_mutated(before, after, "x")
+
+
+def test_a_failure_that_names_a_mistake_carries_its_code() -> None:
+    with pytest.raises(nncheck.Mistake) as caught:
+        nncheck.assert_close(DW.T, DW, "dW")
+    assert caught.value.mistake_code == "transposed"
+    assert "Likely mistake [transposed]:" in str(caught.value)
+    with pytest.raises(nncheck.Mistake) as caught:
+        nncheck.assert_close(DW + 1.0, DW, "dW", hint=("dw_offset", "did you add 1?"))
+    assert caught.value.mistake_code == "dw_offset"
+    assert str(caught.value).endswith("Hint [dw_offset]: did you add 1?")
+    with pytest.raises(nncheck.Mistake) as caught:
+        nncheck.assert_not_mutated(DW.copy(), DW + 1.0, "W")
+    assert caught.value.mistake_code == "modified_input"
+
+
+def test_a_failure_that_names_nothing_has_no_code() -> None:
+    with pytest.raises(AssertionError) as caught:
+        nncheck.assert_close(DW + 1.0, DW, "dW", hint="Likely mistake [transposed]: forged")
+    assert not isinstance(caught.value, nncheck.Mistake)
+    assert "mistake_code" not in vars(caught.value)

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import nncheck
+from nncheck.mistakes import CODE
 
 N, D, M = 5, 3, 4
 RNG = np.random.default_rng(0)
@@ -118,7 +119,11 @@ CASES = {
     "known wrong formula": (
         DZ * _stable_softmax(DZ),
         DZ * P[:, :1],
-        {"mistakes": {"sigmoid'(A) used with A = sigmoid(Z)": DZ * _stable_softmax(DZ)}},
+        {
+            "mistakes": {
+                "sigmoid_twice": ("sigmoid'(A) used with A = sigmoid(Z)", DZ * _stable_softmax(DZ))
+            }
+        },
         "sigmoid'(A)",
     ),
 }
@@ -129,6 +134,21 @@ def test_mistake_is_named(case: str) -> None:
     got, expected, kwargs, phrase = CASES[case]
     message = nncheck.diagnose(got, expected, name="grad", **kwargs)
     assert message is not None and phrase.lower() in message.lower(), message
+    assert CODE.fullmatch(message.code), message.code  # every diagnosis names its code
+
+
+def test_every_named_mistake_has_its_own_code() -> None:
+    codes = {case: nncheck.diagnose(*CASES[case][:2], **CASES[case][2]).code for case in CASES}
+    assert codes["known wrong formula"] == "sigmoid_twice"
+    assert codes["softmax overflow"] == "non_finite"
+    assert codes["not implemented"] == "all_zeros"
+
+
+def test_a_mistakes_table_must_be_keyed_by_code() -> None:
+    with pytest.raises(ValueError, match="mistakes"):
+        nncheck.diagnose(DW * 3, DW, mistakes={"you tripled it": DW * 3})
+    with pytest.raises(ValueError, match="not a mistake code"):
+        nncheck.diagnose(DW * 3, DW, mistakes={"You tripled it": ("you tripled it", DW * 3)})
 
 
 def test_transposed_message_gives_shapes() -> None:

@@ -82,7 +82,10 @@ def test_a_call_that_raises_passes_only_like_the_composition_of_wrong_parts() ->
     nncheck.assert_fails_like_parts(failure, failure, "train_step(...)", ["sgd_step (q10)"])
     with pytest.raises(AssertionError, match=r"^train_step\(...\) raised ValueError"):
         nncheck.assert_fails_like_parts(failure, failure, "train_step(...)", [])
-    with pytest.raises(AssertionError, match=r"^Your sgd_step \(q10\) is wrong.*\n.*raised"):
+    with pytest.raises(
+        AssertionError,
+        match=r"^\[earlier_part_wrong\] Your sgd_step \(q10\) is wrong.*\n.*raised",
+    ):
         nncheck.assert_fails_like_parts(
             failure, "KeyError: 'W'", "train_step(...)", ["sgd_step (q10)"]
         )

@@ -53,8 +53,16 @@ def run_tests(control: socket.socket, request: dict, channel: socket.socket) -> 
             break
         _send(control, "test_start", file=test_file.name, case=case)
         peer.start_test(per_test)
-        passed, message = run_case(test_file, test_case, namespace)
-        _send(control, "test", file=test_file.name, case=case, passed=passed, message=message)
+        passed, message, mistake = run_case(test_file, test_case, namespace)
+        _send(
+            control,
+            "test",
+            file=test_file.name,
+            case=case,
+            passed=passed,
+            message=message,
+            mistake=mistake,
+        )
     if not peer.stopped:
         try:
             peer.send({"op": "bye"}, {})

@@ -143,7 +143,7 @@ def _run_tests(namespace: dict, config: dict[str, Any], report: _Reporter, stop:
                 continue
             report.send("test_start", file=test_file.name, case=case)
             try:
-                passed, message = run_case(test_file, test_case, namespace)
+                passed, message, _ = run_case(test_file, test_case, namespace)  # codes: referee's
             except KeyboardInterrupt:
                 return False
             if stop["requested"]:
