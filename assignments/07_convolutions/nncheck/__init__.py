@@ -3,7 +3,8 @@
 Shipped with every assignment; contains no reference implementations and needs only NumPy
 (`nncheck.torch_models`, for assignment 2's tests, also PyTorch). `in_student` lets a test run
 the part that drives the student's code where that code lives (see `nncheck.scenario`);
-`assert_close_given_parts` grades a function built on earlier ones (see `nncheck.upstream`).
+`assert_close_given_parts` grades a function built on earlier ones (see `nncheck.upstream`);
+`Mistake` and `require` name a mistake by a stable code (see `nncheck.mistakes`).
 """
 
 from nncheck.compare import assert_close, assert_not_mutated, assert_shape, relative_error
@@ -11,6 +12,7 @@ from nncheck.convert import as_float_array, unpack_result
 from nncheck.diagnose import diagnose
 from nncheck.export import HIDDEN_TESTS_NOTE, notebook_in_use
 from nncheck.fixtures import load_fixtures
+from nncheck.mistakes import Mistake, require
 from nncheck.scenario import in_student
 from nncheck.tolerances import get_tolerance, gradcheck_threshold, load_tolerances
 from nncheck.upstream import (
@@ -40,7 +42,9 @@ __all__ = [
     "load_fixtures",
     "load_tolerances",
     "matches",
+    "Mistake",
     "notebook_in_use",
     "relative_error",
+    "require",
     "unpack_result",
 ]

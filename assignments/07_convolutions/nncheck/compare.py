@@ -10,6 +10,7 @@ import numpy as np
 
 from nncheck.convert import as_float_array
 from nncheck.diagnose import diagnose
+from nncheck.mistakes import Diagnosis, Mistake, named_mistakes, tagged
 from nncheck.tolerances import resolve_tolerance
 
 
@@ -34,8 +35,26 @@ def _show(array: np.ndarray) -> str:
     return textwrap.indent(text, " " * 4)
 
 
-def _with_hint(message: str, hint: str | None) -> str:
-    return message if hint is None else f"{message}\nHint: {hint}"
+Hint = str | tuple[str, str] | None
+"""A test's hint: plain advice, or (code, text) when the advice names a mistake."""
+
+
+def _hint_diagnosis(hint: Hint) -> Diagnosis | None:
+    return None if hint is None or isinstance(hint, str) else Diagnosis(*hint)
+
+
+def _with_hint(message: str, hint: Hint) -> str:
+    if hint is None:
+        return message
+    named = _hint_diagnosis(hint)
+    return f"{message}\n" + (tagged("Hint", named) if named else f"Hint: {hint}")
+
+
+def _fail(message: str, diagnosis: Diagnosis | None, hint: Hint) -> AssertionError:
+    """The failure to raise: it carries the diagnosis's code, else the hint's (if any)."""
+    named = diagnosis or _hint_diagnosis(hint)
+    text = _with_hint(message, hint)
+    return AssertionError(text) if named is None else Mistake(named.code, text, tag=False)
 
 
 def assert_close(
@@ -51,7 +70,7 @@ def assert_close(
     zero_mask: Any = None,
     inputs: Mapping[str, Any] | None = None,
     mistakes: Mapping[str, Any] | None = None,
-    hint: str | None = None,
+    hint: Hint = None,
 ) -> None:
     """Raise `AssertionError` with feedback for a student unless `got` matches `expected`.
 
@@ -60,13 +79,16 @@ def assert_close(
         from tolerances.json / grading.yml; explicit `rtol` / `atol` override it.
     got is converted with np.asarray(got, float64) first; None, tuples, lists and non-numeric
     results are rejected with a message. batch_size, n_features, zero_mask, inputs and mistakes
-    are passed to `diagnose` to name the likely mistake; `hint` is appended to the message.
+    are passed to `diagnose` to name the likely mistake (mistakes: {code: (message, wrong)});
+    `hint` is appended to the message: plain text, or (code, text) naming the mistake when
+    `diagnose` names none. A failure that names a mistake is a `nncheck.Mistake` carrying its code.
     """
     rtol, atol = resolve_tolerance(tol, rtol, atol)
+    named_mistakes(mistakes)  # a malformed table is the test's bug: refuse it even on a pass
     try:
         s = as_float_array(got, name)
-    except AssertionError as err:
-        raise AssertionError(_with_hint(str(err), hint)) from None
+    except Mistake as err:
+        raise _fail(str(err), Diagnosis(err.mistake_code, err.message), hint) from None
     r = np.asarray(expected, dtype=np.float64)
     if s.shape == r.shape:
         close = np.isclose(s, r, rtol=rtol, atol=atol, equal_nan=True)
@@ -100,8 +122,8 @@ def assert_close(
         atol=atol,
     )
     if mistake is not None:
-        lines.insert(1, f"Likely mistake: {mistake}")
-    raise AssertionError(_with_hint("\n".join(lines), hint))
+        lines.insert(1, tagged("Likely mistake", mistake))
+    raise _fail("\n".join(lines), mistake, hint)
 
 
 def assert_shape(got: Any, shape: tuple[int | None, ...], name: str) -> None:
@@ -113,7 +135,7 @@ def assert_shape(got: Any, shape: tuple[int | None, ...], name: str) -> None:
     )
     if not matches:
         shown = "(" + ", ".join("any" if n is None else str(n) for n in expected) + ")"
-        raise AssertionError(f"{name} has shape {s.shape} but should have shape {shown}.")
+        raise Mistake("wrong_shape", f"{name} has shape {s.shape} but should have shape {shown}.")
 
 
 _MUTATION_ADVICE = (
@@ -147,18 +169,20 @@ def _assert_array_unchanged(before: Any, after: Any, name: str) -> None:
     b = np.asarray(before, dtype=np.float64)
     a = np.asarray(after, dtype=np.float64)
     if a.shape != b.shape:
-        raise AssertionError(
+        raise Mistake(
+            "modified_input",
             f"Your function changed the shape of {name} in place from {b.shape} to {a.shape}. "
-            + _MUTATION_ADVICE
+            + _MUTATION_ADVICE,
         )
     changed = ~((a == b) | (np.isnan(a) & np.isnan(b)))
     if changed.any():
         first = tuple(int(i) for i in np.argwhere(changed)[0])
         was, now = _distinct(float(b[first]), float(a[first]))
-        raise AssertionError(
+        raise Mistake(
+            "modified_input",
             f"Your function modified its input {name} in place: {int(changed.sum())} of "
             f"{changed.size} values changed (first at index {first}: was {was}, now {now}). "
-            + (_ROUNDING_ADVICE if _only_rounding(b, a) else _MUTATION_ADVICE)
+            + (_ROUNDING_ADVICE if _only_rounding(b, a) else _MUTATION_ADVICE),
         )
 
 
@@ -169,9 +193,10 @@ def assert_not_mutated(before: Any, after: Any, name: str) -> None:
     """
     if isinstance(before, Mapping):
         if not isinstance(after, Mapping) or set(after) != set(before):
-            raise AssertionError(
+            raise Mistake(
+                "modified_input",
                 f"Your function changed the keys of {name}: before {sorted(before)}, "
-                f"after {sorted(after) if isinstance(after, Mapping) else type(after).__name__}."
+                f"after {sorted(after) if isinstance(after, Mapping) else type(after).__name__}.",
             )
         for key in before:
             _assert_array_unchanged(before[key], after[key], f"{name}[{key!r}]")

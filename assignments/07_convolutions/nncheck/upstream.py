@@ -18,7 +18,11 @@ import numpy as np
 
 from nncheck.compare import assert_close
 from nncheck.convert import as_float_array
+from nncheck.mistakes import Mistake
 from nncheck.tolerances import resolve_tolerance
+
+EARLIER_PART_WRONG = "earlier_part_wrong"
+"""The code of a failure whose only named cause is a wrong earlier function."""
 
 
 def matches(
@@ -68,7 +72,9 @@ def assert_fails_like_parts(
     if failure is None or (parts and failure == composed_failure):
         return
     blame = fix_first(parts)
-    raise AssertionError((f"{blame}\n" if blame else "") + f"{name} raised {failure}")
+    if blame is None:
+        raise AssertionError(f"{name} raised {failure}")
+    raise Mistake(EARLIER_PART_WRONG, f"{blame}\n{name} raised {failure}")
 
 
 def fix_first(wrong_parts: Iterable[str]) -> str | None:
@@ -113,4 +119,6 @@ def assert_close_given_parts(
         blame = fix_first(wrong_parts)
         if blame is None:
             raise
-        raise AssertionError(f"{blame}\n{err}") from None
+        if isinstance(err, Mistake):  # this function's own mistake, named
+            raise Mistake(err.mistake_code, f"{blame}\n{err}", tag=False) from None
+        raise Mistake(EARLIER_PART_WRONG, f"{blame}\n{err}") from None
