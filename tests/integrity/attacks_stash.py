@@ -1,4 +1,4 @@
-"""The attack corpus for 00, 03, 04 and 05: a *callback stash* on one wrong function each.
+"""The attack corpus for 00, 03, 04, 05 and 07: a *callback stash* on one wrong function each.
 
 Tests of these assignments once handed the student's process callables of their own: 00 passed
 reference sigmoid and ReLU lambdas to the student's `neuron_forward`, 03 put a
@@ -15,7 +15,8 @@ Bases (one per assignment, each the only function its twin gets wrong):
 - 00 `sigmoid_zeros`: `sigmoid` returns zeros;
 - 03 `init_zeros`: `init_weights` returns zeros for every scheme;
 - 04 `adam_noop`: `adam_step` changes nothing;
-- 05 `dropout_backward_passthrough`: `dropout_backward` returns `dout` (no mask, no scaling).
+- 05 `dropout_backward_passthrough`: `dropout_backward` returns `dout` (no mask, no scaling);
+- 07 `conv_backward_zeros`: `conv2d_backward` returns zero gradients.
 """
 
 from __future__ import annotations
@@ -143,6 +144,16 @@ CATALOGUES = (
             frozenset({"q_dropout_backward"}),
         ),
         "dout, mask, p",
+    ),
+    _catalogue(
+        "07_convolutions",
+        Base(
+            "conv_backward_zeros",
+            "conv2d_backward",
+            "return np.zeros(X.shape), np.zeros(W.shape), np.zeros(W.shape[0])",
+            frozenset({"q_conv_backward", "q_cnn", "q_cnn_train"}),
+        ),
+        "dout, X, W, stride, padding",
     ),
 )
 """One catalogue per assignment, each graded in its own batch."""
