@@ -92,6 +92,13 @@ def _check_bias(b: object, W: np.ndarray) -> np.ndarray:
     return b
 
 
+def _upstream(dout: object, shape: tuple[int, ...], symbols: tuple[str, ...]) -> np.ndarray:
+    """``dout`` as a float array of the forward output's ``shape`` (4-D, named by ``symbols``)."""
+    dout = as_float_array(dout, "dout", ndim=4)
+    check_shape(dout, "dout", shape, symbols=symbols, match=("the forward output", symbols, shape))
+    return dout
+
+
 @checked
 def conv2d_forward(
     X: np.ndarray, W: np.ndarray, b: np.ndarray, stride: int = 1, padding: int = 0
@@ -141,14 +148,7 @@ def conv2d_backward(
     F, _, KH, KW = W.shape
     windows = _windows(X, KH, KW, stride, padding)
     N, _, OH, OW = windows.shape[:4]
-    dout = as_float_array(dout, "dout", ndim=4)
-    check_shape(
-        dout,
-        "dout",
-        (N, F, OH, OW),
-        symbols=("N", "F", "OH", "OW"),
-        match=("the forward output", ("N", "F", "OH", "OW"), (N, F, OH, OW)),
-    )
+    dout = _upstream(dout, (N, F, OH, OW), ("N", "F", "OH", "OW"))
     db = dout.sum(axis=(0, 2, 3))
     dW = np.tensordot(dout, windows, axes=([0, 2, 3], [0, 2, 3]))  # (F, C, KH, KW)
     dwindows = np.tensordot(dout, W, axes=([1], [0]))  # (N, OH, OW, C, KH, KW)
@@ -251,14 +251,7 @@ def maxpool2d_backward(
     """
     X, windows, kernel, stride = _pool_windows(X, kernel, stride)
     N, C, OH, OW = windows.shape[:4]
-    dout = as_float_array(dout, "dout", ndim=4)
-    check_shape(
-        dout,
-        "dout",
-        (N, C, OH, OW),
-        symbols=("N", "C", "OH", "OW"),
-        match=("the forward output", ("N", "C", "OH", "OW"), (N, C, OH, OW)),
-    )
+    dout = _upstream(dout, (N, C, OH, OW), ("N", "C", "OH", "OW"))
     first_max = windows.reshape(N, C, OH, OW, kernel * kernel).argmax(axis=4)
     dX = np.zeros(X.shape, dtype=np.result_type(dout, X))
     for p in range(kernel):

@@ -8,6 +8,14 @@ mistake), or None when any failure will do. EQUIVALENTS are right answers writte
 
 from tests.mutants.catalogue import Mutant
 
+
+def _fill(template: str, parts: dict[str, str]) -> str:
+    """`template` with every placeholder (a key of `parts`) replaced by its code."""
+    for key, value in parts.items():
+        template = template.replace(key, value)
+    return template
+
+
 _CONV = """
 def conv2d_forward(X, W, b, stride=1, padding=0):
     N, C, H, Wd = X.shape
@@ -57,11 +65,30 @@ def _backward(**changes: str) -> str:
         "DB": "dout.sum(axis=(0, 2, 3))",
         "DX": "dXp[:, :, padding : padding + H, padding : padding + Wd]",
         "RETURN_DW": "dW",
-    } | changes
-    source = _BACKWARD
-    for key, value in parts.items():
-        source = source.replace(key, value)
-    return source
+    }
+    return _fill(_BACKWARD, parts | changes)
+
+
+_POOL_FORWARD = """
+def maxpool2d_forward(X, kernel=2, stride=2):
+    N, C, H, Wd = X.shape
+    OH, OW = SIZE
+    out = START((N, C, OH, OW))
+    for i in range(OH):
+        for j in range(OW):
+            window = X[:, :, i * stride : i * stride + kernel, j * stride : j * stride + kernel]
+            out[:, :, i, j] = window.REDUCE(axis=(2, 3))
+    return out
+"""
+
+
+def _pool_forward(
+    size: str = "(H - kernel) // stride + 1, (Wd - kernel) // stride + 1",
+    start: str = "np.empty",
+    reduce: str = "max",
+) -> str:
+    """maxpool2d_forward with the output size, the initial array and the reduction changed."""
+    return _POOL_FORWARD.replace("SIZE", size).replace("START", start).replace("REDUCE", reduce)
 
 
 _POOL_BACKWARD = """
@@ -121,16 +148,14 @@ def cnn_loss_and_grads(params, X, y):
 
 
 def _cnn(**changes: str) -> str:
+    """cnn_loss_and_grads with some of its placeholders changed (the right answer by default)."""
     parts = {
         "GRAD_W2": "H.T @ dlogits",
         "GRAD_B2": "dlogits.sum(axis=0)",
         "POOL_INPUT": "A1",
         "RELU_MASK": "(Z1 > 0)",
-    } | changes
-    source = _CNN
-    for key, value in parts.items():
-        source = source.replace(key, value)
-    return source
+    }
+    return _fill(_CNN, parts | changes)
 
 
 _TWIN = """
@@ -174,15 +199,13 @@ def train_cnn(X, y, F=8, epochs=5, lr=0.2, batch_size=32, seed=0):
 
 
 def _train(**changes: str) -> str:
+    """train_cnn with some of its placeholders changed (the right answer by default)."""
     parts = {
         "ORDER": "rng.permutation(len(X))",
         "STOP": "",
         "EPOCH_LOSS": "float(np.mean(batch_losses))",
-    } | changes
-    source = _TRAIN
-    for key, value in parts.items():
-        source = source.replace(key, value)
-    return source
+    }
+    return _fill(_TRAIN, parts | changes)
 
 
 MUTANTS = [
@@ -251,67 +274,26 @@ MUTANTS = [
     ),
     # ------------------------------------------------------------------ maxpool2d_forward
     Mutant(
-        "maxpool2d_forward",
-        "average_pool",
-        """
-def maxpool2d_forward(X, kernel=2, stride=2):
-    N, C, H, Wd = X.shape
-    OH, OW = (H - kernel) // stride + 1, (Wd - kernel) // stride + 1
-    out = np.empty((N, C, OH, OW))
-    for i in range(OH):
-        for j in range(OW):
-            window = X[:, :, i * stride : i * stride + kernel, j * stride : j * stride + kernel]
-            out[:, :, i, j] = window.mean(axis=(2, 3))
-    return out
-""",
-        "averaged the window",
+        "maxpool2d_forward", "average_pool", _pool_forward(reduce="mean"), "averaged the window"
     ),
     Mutant(
         "maxpool2d_forward",
         "stride_is_kernel",
-        """
-def maxpool2d_forward(X, kernel=2, stride=2):
-    N, C, H, Wd = X.shape
-    OH, OW = (H - kernel) // kernel + 1, (Wd - kernel) // kernel + 1
-    out = np.empty((N, C, OH, OW))
-    for i in range(OH):
-        for j in range(OW):
-            window = X[:, :, i * kernel : i * kernel + kernel, j * kernel : j * kernel + kernel]
-            out[:, :, i, j] = window.max(axis=(2, 3))
-    return out
-""",
+        _pool_forward().replace("// stride", "// kernel").replace("* stride", "* kernel"),
         "windows start every `stride` pixels",
     ),
     Mutant(
         "maxpool2d_forward",
         "max_from_zero",
-        """
-def maxpool2d_forward(X, kernel=2, stride=2):
-    N, C, H, Wd = X.shape
-    OH, OW = (H - kernel) // stride + 1, (Wd - kernel) // stride + 1
-    out = np.zeros((N, C, OH, OW))
-    for i in range(OH):
-        for j in range(OW):
-            window = X[:, :, i * stride : i * stride + kernel, j * stride : j * stride + kernel]
-            out[:, :, i, j] = np.maximum(out[:, :, i, j], window.max(axis=(2, 3)))
-    return out
-""",
+        _pool_forward(start="np.zeros").replace(
+            "window.max(axis=(2, 3))", "np.maximum(out[:, :, i, j], window.max(axis=(2, 3)))"
+        ),
         "do not start from 0",
     ),
     Mutant(
         "maxpool2d_forward",
         "ceil_mode",
-        """
-def maxpool2d_forward(X, kernel=2, stride=2):
-    N, C, H, Wd = X.shape
-    OH, OW = -(-(H - kernel) // stride) + 1, -(-(Wd - kernel) // stride) + 1
-    out = np.empty((N, C, OH, OW))
-    for i in range(OH):
-        for j in range(OW):
-            window = X[:, :, i * stride : i * stride + kernel, j * stride : j * stride + kernel]
-            out[:, :, i, j] = window.max(axis=(2, 3))
-    return out
-""",
+        _pool_forward(size="-(-(H - kernel) // stride) + 1, -(-(Wd - kernel) // stride) + 1"),
         "the last row is not read",
     ),
     # ----------------------------------------------------------------- maxpool2d_backward
