@@ -375,6 +375,45 @@ PLANS: dict[str, Plan] = {
             ),
         ),
         ("step_lr", "step_lr_schedule"),
+    "07_convolutions": Plan(
+        (
+            Mistake(
+                "dave_kernel_flipped",
+                ("conv2d_forward:kernel_flipped",),
+                "conv2d_forward flips the kernel (true convolution, not cross-correlation)",
+            ),
+            Mistake(
+                "erin_dw_channels_swapped",
+                ("conv2d_backward:dW_channels_swapped",),
+                "conv2d_backward returns dW as (C, F, KH, KW)",
+            ),
+            Mistake(
+                "frank_padding_left_on_dx",
+                ("conv2d_backward:padding_not_removed",),
+                "conv2d_backward returns the padded dX",
+            ),
+            Mistake(
+                "gina_pool_every_tie",
+                ("maxpool2d_backward:every_tie",),
+                "maxpool2d_backward sends the gradient to every tied maximum",
+            ),
+            Mistake(
+                "hank_stride_ignored_backward",
+                ("conv2d_backward:stride_ignored",),
+                "conv2d_backward reads window (i, j) at (i, j) instead of (i*stride, j*stride)",
+            ),
+            Mistake(
+                "ivy_two_mistakes",
+                ("im2col:channels_last", "numerical_gradient:forward_difference"),
+                "im2col flattens each window channel last; numerical_gradient is one-sided",
+            ),
+            Mistake(
+                "jack_db_batch_only",
+                ("conv2d_backward:db_batch_only",),
+                "conv2d_backward sums db over the batch only, not over the spatial axes",
+            ),
+        ),
+        ("conv2d_forward", "conv2d_fwd"),
     ),
 }
 

@@ -19,6 +19,15 @@ from nnref.activations import (
     tanh_backward,
     tanh_forward,
 )
+from nnref.conv import (
+    conv2d_backward,
+    conv2d_forward,
+    conv2d_forward_fast,
+    conv_output_size,
+    im2col,
+    maxpool2d_backward,
+    maxpool2d_forward,
+)
 from nnref.gradcheck import (
     gradient_check,
     numerical_gradient,

@@ -32,6 +32,7 @@ EXPECTED = [
     "04_optimizers",
     "05_regularization",
     "06_normalization_and_schedules",
+    "07_convolutions",
 ]
 
 

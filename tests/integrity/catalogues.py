@@ -59,6 +59,15 @@ _ALL = (
         "06_normalization_and_schedules",
         Base("cosine_lr_zero", "cosine_lr", "return 0.0", frozenset({"q_cosine_lr"})),
     ),
+    shared_catalogue(
+        "07_convolutions",
+        Base(
+            "conv_backward_zeros",
+            "conv2d_backward",
+            "return np.zeros(X.shape), np.zeros(W.shape), np.zeros(W.shape[0])",
+            frozenset({"q_conv_backward", "q_cnn", "q_cnn_train"}),
+        ),
+    ),
 )
 
 CATALOGUES: dict[str, Catalogue] = {catalogue.assignment: catalogue for catalogue in _ALL}

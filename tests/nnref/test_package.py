@@ -8,6 +8,7 @@ import nnref
 
 MODULES = [
     "activations",
+    "conv",
     "data",
     "demo",
     "gradcheck",
