@@ -375,6 +375,7 @@ PLANS: dict[str, Plan] = {
             ),
         ),
         ("step_lr", "step_lr_schedule"),
+    ),
     "07_convolutions": Plan(
         (
             Mistake(

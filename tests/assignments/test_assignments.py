@@ -1,4 +1,4 @@
-"""The six assignments, as instructors and students rely on them.
+"""The assignments, as instructors and students rely on them.
 
 Fast checks read the committed files: every assignment in grading.yml has a master and a
 committed student variant, students get no answer key, and no solution line or hidden test leaks.
@@ -36,7 +36,7 @@ EXPECTED = [
 ]
 
 
-def test_grading_yml_lists_the_six_assignments_in_course_order() -> None:
+def test_grading_yml_lists_every_assignment_in_course_order() -> None:
     assert NAMES == EXPECTED
 
 
