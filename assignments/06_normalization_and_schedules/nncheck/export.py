@@ -4,17 +4,28 @@ Jupyter tells the kernel the notebook it was started for (JupyterLab and Noteboo
 `__session__`, VS Code `__vsc_ipynb_file__`); a copy made with File > Make a copy gets its own
 kernel and so its own name. When that is unknown or stale (the notebook was renamed later), the
 folder's only notebook is the answer; with several, the student is asked to name it.
+
+otter's export (`run_tests=True`) checks the zip in a new kernel and passes that run's stderr on
+as a RuntimeWarning; ipykernel's note that the kernel talks over local TCP without encryption,
+when it is all there is, is hidden while exporting: it tells the student nothing they can act on.
 """
 
 from __future__ import annotations
 
 import os
+import warnings
 from pathlib import Path
 
 HIDDEN_TESTS_NOTE = (
     "The checks above are the public ones only: hidden tests with other inputs run when your "
     "submission is graded, so passing every public check is not yet a full grade."
 )
+
+
+KERNEL_TRANSPORT_NOTE = (
+    r"\[IPKernelApp\] WARNING \| Kernel is running over TCP without encryption\.[^\n]*\s*\Z"
+)
+"""The whole of a warning that is only ipykernel's note (anything more is shown whole)."""
 
 
 class NotebookNotFound(RuntimeError):
@@ -60,8 +71,10 @@ def notebook_in_use(expected: str, exporting: bool = True) -> str | None:
     the tests, the same in every copy) the handout's notebook will do when it is there, and on
     Colab, where no notebook file exists and otter reads the tests from tests/, None. Raises
     NotebookNotFound, saying what to do, when the folder holds several notebooks and the one in
-    use cannot be known.
+    use cannot be known. Exporting, ipykernel's transport note is hidden from then on.
     """
+    if exporting:
+        warnings.filterwarnings("ignore", KERNEL_TRANSPORT_NOTE, RuntimeWarning)
     if _grading() or (not exporting and Path(expected).is_file()):
         return expected
     if not exporting and _on_colab():

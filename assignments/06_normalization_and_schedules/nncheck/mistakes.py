@@ -8,7 +8,7 @@ student sees under `grader.check` and `otter run`, shows it as a short tag:
 
     Likely mistake [transposed]: Your dW has shape (3, 4) but should have shape (4, 3) ...
     Hint [wrong_defaults]: only the run with the defaults fails? ...
-    Mistake [modified_input]: Your function modified its input X in place ...
+    Mistake: [modified_input] Your function modified its input X in place ...
 
 The autograder records the code from the exception's attribute, in its trusted process, never
 from the text: a student's printout or exception message saying `[transposed]` names nothing.
@@ -62,7 +62,7 @@ class Mistake(AssertionError):
 
     def __init__(self, code: str, message: str, *, tag: bool = True) -> None:
         code = checked_code(code)
-        super().__init__(f"Mistake [{code}]: {message}" if tag else message)
+        super().__init__(f"[{code}] {message}" if tag else message)
         self.mistake_code = code
         self.message = message
 

@@ -10,6 +10,7 @@ the part that drives the student's code where that code lives (see `nncheck.scen
 from nncheck.compare import assert_close, assert_not_mutated, assert_shape, relative_error
 from nncheck.convert import as_float_array, unpack_result
 from nncheck.diagnose import diagnose
+from nncheck.environment import OtterTooOld, require_otter
 from nncheck.export import HIDDEN_TESTS_NOTE, notebook_in_use
 from nncheck.fixtures import load_fixtures
 from nncheck.mistakes import Mistake, require
@@ -26,6 +27,7 @@ from nncheck.upstream import (
 
 __all__ = [
     "HIDDEN_TESTS_NOTE",
+    "OtterTooOld",
     "as_float_array",
     "assert_close",
     "assert_close_given_parts",
@@ -46,5 +48,6 @@ __all__ = [
     "notebook_in_use",
     "relative_error",
     "require",
+    "require_otter",
     "unpack_result",
 ]
