@@ -4,6 +4,7 @@ tiny has q1 `double(x)` (2 points: a public test and a hidden one that checks DA
 mutated) and q2 `total(x)` (1 point).
 """
 
+import re
 import shutil
 import subprocess
 import sys
@@ -71,7 +72,10 @@ def test_wrong_mutant_is_caught_and_named(runner: MutantRunner) -> None:
     verdict = runner.judge(TRIPLE)
     assert verdict.caught and verdict.caught_publicly and verdict.named
     assert verdict.grade.score == 1.0  # q2 untouched, q1 lost both test cases
-    assert "Likely mistake: Your double(x) is 1.5 times" in verdict.new_failures[0].message
+    message = verdict.new_failures[0].message
+    assert re.search(r"Likely mistake \[[a-z_]+\]: Your double\(x\) is 1\.5 times", message), (
+        message
+    )
 
 
 @pytest.mark.slow

@@ -182,5 +182,7 @@ def _signal(pid: int, sig: int) -> None:
 def test_budget(time_seconds: float) -> tuple[float, float]:
     """(seconds per test case, seconds for all the tests), CPU seconds of the student's process
     (see `CpuBudget`): a hanging function costs the test cases that call it, not every
-    later question."""
-    return max(10.0, time_seconds / 3), 3 * time_seconds
+    later question. At least 20 s a test case: a test may train a small network with the
+    student's functions, and a right answer written with plain loops (07's textbook
+    convolution: 11 CPU s for the training test) must pass."""
+    return max(20.0, time_seconds / 3), 3 * time_seconds
