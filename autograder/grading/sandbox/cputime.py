@@ -116,7 +116,7 @@ class CpuBudget:
         if used is None or self._start_cpu is None:
             return None
         left = self.seconds - (used - self._start_cpu)
-        now = time.monotonic()
+        now = self._now()
         last_used, last_time = self._last
         self._last = (used, now)
         if left <= 0:
@@ -129,7 +129,11 @@ class CpuBudget:
 
     def spent(self) -> bool:
         """Whether the budget is used up (its CPU seconds, or its wall-clock cap)."""
-        return time.monotonic() >= self.first_deadline and self.later_deadline() is None
+        return self._now() >= self.first_deadline and self.later_deadline() is None
+
+    def _now(self) -> float:
+        """The wall clock as this budget counts it: standing still while paused."""
+        return time.monotonic() if self._paused_at is None else self._paused_at
 
 
 class Deadline:
